@@ -1,0 +1,86 @@
+"""Typed errors of the knowledge-graph library.
+
+Library code raises these; only the CLI (`kb.cli`) and the web layer turn them
+into messages, exit codes and HTTP status codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FORMAT_DOC = "../shared/profiles/FORMAT.md"
+
+
+class KbError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class ProfileParseError(KbError):
+    """A profile text that cannot be read as an MGI profile.
+
+    Carries where (file and 1-based line, 0 when the whole file is at fault),
+    what was expected, and the FORMAT.md section that says why.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int = 0,
+        section: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else "<text>"
+        self.line = line
+        self.section = section
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        hint = f" (see FORMAT.md §{self.section})" if self.section else ""
+        return f"{where}: {self.message}{hint}"
+
+
+class ReferenceDataError(KbError):
+    """Curated reference data in `data/reference/` is malformed or inconsistent."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class ShapeLoadError(KbError):
+    """The SHACL shapes or the ontology could not be loaded."""
+
+
+class ShapeViolation(KbError):
+    """A built graph does not conform to the shapes; carries the readable report."""
+
+    def __init__(self, message: str, *, report_text: str = "") -> None:
+        self.report_text = report_text
+        super().__init__(message)
+
+
+class StoreError(KbError):
+    """The store could not be opened, written or read."""
+
+
+class StoreUnavailable(StoreError):
+    """No built store exists where one was expected, or it cannot be opened."""
+
+
+class QuerySyntaxError(KbError):
+    """A SPARQL query that does not parse; the message is the parser's."""
+
+
+class QueryRefused(KbError):
+    """A query the service will not run (update, disallowed SERVICE, ...)."""
+
+
+class QueryTimeout(KbError):
+    """A query that overran its deadline and was stopped."""
+
+
+class ResourceNotFound(KbError):
+    """An IRI or identifier that the knowledge graph does not describe."""
