@@ -54,19 +54,11 @@ class ShapeLoadError(KbError):
     """The SHACL shapes or the ontology could not be loaded."""
 
 
-class ShapeViolation(KbError):
-    """A built graph does not conform to the shapes; carries the readable report."""
-
-    def __init__(self, message: str, *, report_text: str = "") -> None:
-        self.report_text = report_text
-        super().__init__(message)
-
-
 class StoreError(KbError):
     """The store could not be opened, written or read."""
 
 
-class StoreUnavailable(StoreError):
+class StoreUnavailableError(StoreError):
     """No built store exists where one was expected, or it cannot be opened."""
 
 
@@ -74,13 +66,13 @@ class QuerySyntaxError(KbError):
     """A SPARQL query that does not parse; the message is the parser's."""
 
 
-class QueryRefused(KbError):
+class QueryRefusedError(KbError):
     """A query the service will not run (update, disallowed SERVICE, ...)."""
 
 
-class QueryTimeout(KbError):
+class QueryTimeoutError(KbError):
     """A query that overran its deadline and was stopped."""
 
 
-class ResourceNotFound(KbError):
+class ResourceNotFoundError(KbError):
     """An IRI or identifier that the knowledge graph does not describe."""

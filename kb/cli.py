@@ -1,0 +1,214 @@
+"""`kb`: build, validate, query and export the MGI knowledge graph.
+
+Exit codes (all commands): 0 success; 1 the data violates the SHACL shapes
+(nothing stored); 2 bad input or a runtime error (message on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kb.errors import KbError
+from kb.settings import Settings
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def _fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's typed errors into one stderr line and exit code 2."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KbError as exc:
+            click.echo(f"kb: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return run
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+store_option = click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Store root directory [env KB_STORE; default .kb].",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mgi-kb")
+def cli() -> None:
+    """MGI Knowledge Graph: IOM Migration Governance Indicators profiles as linked data.
+
+    Exit codes: 0 success, 1 SHACL shapes violated (nothing stored),
+    2 input or runtime error.
+    """
+
+
+@cli.command()
+@click.option(
+    "--profiles",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory of profile texts [env KB_PROFILES; default data/profiles].",
+)
+@store_option
+@click.option(
+    "--reference",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Curated reference data [env KB_REFERENCE; default data/reference].",
+)
+@click.option(
+    "--base-iri", help="Base of minted IRIs [env KB_BASE_IRI; default https://w3id.org/mgi/]."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the summary.")
+@_fails_cleanly
+def build(
+    profiles: Path | None,
+    store: Path | None,
+    reference: Path | None,
+    base_iri: str | None,
+    quiet: bool,
+) -> None:
+    """Parse, link, validate and store every profile; publish the new store atomically.
+
+    A build that fails (bad input: exit 2; shapes violated: exit 1) stores
+    nothing and leaves the previously built knowledge graph in place.
+    """
+    from kb.pipeline import build_knowledge_graph
+
+    settings = _settings(profiles=profiles, store=store, reference=reference, base_iri=base_iri)
+    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    result = build_knowledge_graph(settings, progress=progress)
+    compiled = result.compiled
+    warnings = sum(len(p.report.warnings) for p in compiled.profiles)
+    if not result.conforms:
+        click.echo(compiled.report_text(include_warnings=False), err=True)
+        click.echo("kb: build failed: the data violates the shapes; nothing was stored.", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(
+        f"built {len(compiled.profiles)} profiles, {compiled.findings} findings, "
+        f"{result.quads} quads; shapes: conforms ({warnings} warnings); "
+        f"{result.seconds:.1f} s -> {result.build_dir}"
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--reference",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Curated reference data [default data/reference].",
+)
+@_fails_cleanly
+def validate(files: tuple[Path, ...], reference: Path | None) -> None:
+    """Validate profile texts (*.txt) or RDF files against the shapes.
+
+    A profile is parsed, linked and built as `kb build` would, then validated
+    with the reference data. Prints focus node, path, message and severity of
+    each result; exits 1 if any file violates the shapes.
+    """
+    from kb.pipeline import validate_file
+
+    violated = False
+    for path in files:
+        report = validate_file(path, _settings(reference=reference))
+        verdict = "conforms" if report.conforms else "DOES NOT CONFORM"
+        counts = f"{len(report.violations)} violations, {len(report.warnings)} warnings"
+        click.echo(f"{path}: {verdict} ({counts})")
+        if report.results:
+            click.echo(report.text)
+        violated = violated or not report.conforms
+    sys.exit(EXIT_VIOLATIONS if violated else EXIT_OK)
+
+
+@cli.command()
+@click.argument("sparql")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="json/xml/csv/tsv for SELECT and ASK; turtle/ntriples/jsonld for CONSTRUCT.",
+)
+@store_option
+@_fails_cleanly
+def query(sparql: str, fmt: str, store: Path | None) -> None:
+    """Run a SPARQL query over the built knowledge graph.
+
+    SPARQL is the query text, `@FILE` to read it from a file (e.g. @queries/x.rq),
+    or `-` for standard input. The default graph is the union of all graphs.
+    """
+    from kb.results import ResultFormat, serialize_results
+    from kb.store import OxigraphStore, StoreLayout
+
+    text = _query_text(sparql)
+    settings = _settings(store=store)
+    graph_store = OxigraphStore.open_read_only(StoreLayout(settings.store).current_store_path())
+    results = graph_store.query(text)
+    try:
+        output = serialize_results(results, ResultFormat(fmt), base=settings.base_iri)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from exc
+    sys.stdout.buffer.write(output)
+
+
+def _query_text(argument: str) -> str:
+    if argument == "-":
+        return sys.stdin.read()
+    if argument.startswith("@"):
+        try:
+            return Path(argument[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(str(exc), param_hint="SPARQL") from exc
+    return argument
+
+
+@cli.command()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "trig", "ttl", "jsonld", "nt"]),
+    default="nq",
+    show_default=True,
+    help="nq and trig keep the named graphs; ttl, nt and jsonld give their union.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write (default: standard output).",
+)
+@store_option
+@_fails_cleanly
+def export(fmt: str, out: Path | None, store: Path | None) -> None:
+    """Write the built knowledge graph in canonical order (byte-identical on rebuild)."""
+    from kb.canonical import ExportFormat, parse_nquads, serialize_dataset
+    from kb.store import StoreLayout
+
+    dataset = StoreLayout(_settings(store=store).store).current_dataset_path()
+    data = serialize_dataset(parse_nquads(dataset.read_bytes()), ExportFormat(fmt))
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+
+
+def main() -> None:
+    cli(prog_name="kb")
+
+
+if __name__ == "__main__":
+    main()

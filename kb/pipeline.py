@@ -1,0 +1,224 @@
+"""The build: every profile parsed, linked, turned into RDF, validated, stored.
+
+Everything is compiled and validated in memory first; only a dataset that
+conforms is written, into a new build directory that is then published
+atomically. A failure at any step leaves the published store as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kb.build import build_places_graph, build_profile_graph, merge, profile_slug
+from kb.canonical import canonical_nquads, graph_quads
+from kb.errors import ProfileParseError, ShapeLoadError
+from kb.extract import extract_mentions
+from kb.gazetteer import Gazetteer, load_gazetteer
+from kb.institutions import build_institutions_graph, publisher_slug
+from kb.iris import Iris
+from kb.parse import read_profile
+from kb.places import Places, load_places
+from kb.settings import Settings
+from kb.store.layout import DATASET_FILE, STORE_DIR, StoreLayout
+from kb.store.oxigraph import write_store
+from kb.validate import ValidationReport, load_shapes, validate_graph
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    source: str
+    slug: str
+    graph: str
+    findings: int
+    mentions: int
+    triples: int
+    report: ValidationReport
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Everything curated that the build reads besides the profiles."""
+
+    ontology: Graph
+    shapes: Graph
+    places: Places
+    gazetteer: Gazetteer
+    graph: Graph  # places + curated institutions, for the reference named graph
+
+
+@dataclass(slots=True)
+class CompiledDataset:
+    quads: list[ox.Quad] = field(default_factory=list)
+    profiles: list[ProfileSummary] = field(default_factory=list)
+    reference_report: ValidationReport | None = None
+
+    @property
+    def conforms(self) -> bool:
+        reports = [p.report for p in self.profiles]
+        if self.reference_report is not None:
+            reports.append(self.reference_report)
+        return all(r.conforms for r in reports)
+
+    @property
+    def findings(self) -> int:
+        return sum(p.findings for p in self.profiles)
+
+    def report_text(self, *, include_warnings: bool = True) -> str:
+        parts = []
+        for name, report in self._reports():
+            if report.results and (include_warnings or not report.conforms):
+                parts.append(f"== {name}\n{report.text}")
+        return "\n".join(parts)
+
+    def _reports(self) -> list[tuple[str, ValidationReport]]:
+        named = [(p.source, p.report) for p in self.profiles]
+        if self.reference_report is not None:
+            named.insert(0, ("reference data", self.reference_report))
+        return named
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    compiled: CompiledDataset
+    build_dir: Path | None  # None when nothing was stored
+    quads: int
+    seconds: float
+
+    @property
+    def conforms(self) -> bool:
+        return self.compiled.conforms
+
+
+def load_reference(settings: Settings) -> Reference:
+    iris = settings.iris
+    ontology = _load_turtle(settings.ontology)
+    shapes = load_shapes(settings.shapes)
+    places = load_places(settings.reference / "places.toml")
+    gazetteer = load_gazetteer(settings.reference / "institutions.toml")
+    graph = merge(
+        [build_places_graph(places, iris=iris), build_institutions_graph(gazetteer, iris=iris)]
+    )
+    return Reference(ontology, shapes, places, gazetteer, graph)
+
+
+def _load_turtle(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ShapeLoadError(f"{path}: cannot read ontology: {exc}") from exc
+
+
+def profile_files(profiles_dir: Path) -> list[Path]:
+    if not profiles_dir.is_dir():
+        raise ProfileParseError("profiles directory not found", path=profiles_dir)
+    files = sorted(profiles_dir.glob("*.txt"))
+    if not files:
+        raise ProfileParseError("no profile (*.txt) in directory", path=profiles_dir)
+    return files
+
+
+def compile_dataset(
+    settings: Settings, *, reference: Reference | None = None, progress: Progress | None = None
+) -> CompiledDataset:
+    """Parse, link, build and validate every profile; nothing is written.
+
+    Each profile graph is validated together with the reference graph (not the
+    whole union), so memory stays bounded by one profile at a time.
+    """
+    say = progress or (lambda _msg: None)
+    iris = settings.iris
+    ref = reference or load_reference(settings)
+    compiled = CompiledDataset()
+    compiled.reference_report = validate_graph(ref.graph, ref.shapes, ontology=ref.ontology)
+    compiled.quads.extend(graph_quads(ref.ontology, iris.ontology_graph))
+    compiled.quads.extend(graph_quads(ref.graph, iris.reference_graph))
+
+    files = profile_files(settings.profiles)
+    seen_slugs: dict[str, str] = {}
+    for index, path in enumerate(files, start=1):
+        graph, summary = compile_profile(path, ref, iris=iris)
+        if summary.slug in seen_slugs:
+            raise ProfileParseError(
+                f"profile {summary.slug!r} is also built from {seen_slugs[summary.slug]}: "
+                "one profile per place and year",
+                path=path,
+            )
+        seen_slugs[summary.slug] = path.name
+        compiled.quads.extend(graph_quads(graph, URIRef(summary.graph)))
+        compiled.profiles.append(summary)
+        report = summary.report
+        status = "ok" if report.conforms else "VIOLATES SHAPES"
+        say(
+            f"[{index}/{len(files)}] {path.name}: {summary.findings} findings, "
+            f"{summary.mentions} mentions, {summary.triples} triples, {status}"
+            + (f" ({len(report.warnings)} warnings)" if report.warnings else "")
+        )
+    return compiled
+
+
+def compile_profile(path: Path, ref: Reference, *, iris: Iris) -> tuple[Graph, ProfileSummary]:
+    """One profile file -> its named graph, validated with the reference graph."""
+    profile = read_profile(path)
+    slug = profile_slug(profile)
+    extraction = extract_mentions(profile, ref.gazetteer)
+    publisher = publisher_slug(ref.gazetteer)
+    graph = build_profile_graph(
+        profile,
+        extraction,
+        iris=iris,
+        places=ref.places,
+        publisher=iris.org(publisher) if publisher else None,
+    )
+    report = validate_graph(merge([graph, ref.graph]), ref.shapes, ontology=ref.ontology)
+    summary = ProfileSummary(
+        source=path.name,
+        slug=slug,
+        graph=str(iris.profile(slug)),
+        findings=len(profile.findings),
+        mentions=len(extraction.mentions),
+        triples=len(graph),
+        report=report,
+    )
+    return graph, summary
+
+
+def validate_file(path: Path, settings: Settings) -> ValidationReport:
+    """`kb validate`: a profile text is compiled first; an RDF file is read as it is.
+
+    Either is validated together with the reference graph.
+    """
+    ref = load_reference(settings)
+    if path.suffix.lower() == ".txt":
+        return compile_profile(path, ref, iris=settings.iris)[1].report
+    try:
+        data = Graph().parse(path)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ProfileParseError(f"cannot read RDF: {exc}", path=path) from exc
+    return validate_graph(merge([data, ref.graph]), ref.shapes, ontology=ref.ontology)
+
+
+def build_knowledge_graph(settings: Settings, *, progress: Progress | None = None) -> BuildResult:
+    """Compile, validate and, only if everything conforms, publish a new store."""
+    started = time.perf_counter()
+    compiled = compile_dataset(settings, progress=progress)
+    if not compiled.conforms:
+        return BuildResult(compiled, None, len(compiled.quads), time.perf_counter() - started)
+    layout = StoreLayout(settings.store)
+    build_dir = layout.new_build_dir()
+    try:
+        dataset = build_dir / DATASET_FILE
+        dataset.write_bytes(canonical_nquads(compiled.quads))
+        count = write_store(build_dir / STORE_DIR, dataset)
+        layout.publish(build_dir)
+    except BaseException:
+        layout.discard(build_dir)
+        raise
+    return BuildResult(compiled, build_dir, count, time.perf_counter() - started)
