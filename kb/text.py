@@ -26,7 +26,8 @@ def normalise(text: str) -> str:
     >>> normalise("Exemples de domaines bien développés\u00a0:")
     'exemples de domaines bien developpes'
     """
-    folded = fold_accents(text).translate(_APOSTROPHES).translate(_NO_BREAK_SPACES)
+    # Apostrophes first: NFKD would turn '´' into a space and a combining accent.
+    folded = fold_accents(text.translate(_APOSTROPHES)).translate(_NO_BREAK_SPACES)
     folded = _DASHES.sub(" ", folded.casefold())
     folded = _WHITESPACE.sub(" ", folded).strip()
     return folded.rstrip(":. ")
