@@ -20,7 +20,7 @@ from kb.canonical import canonical_nquads, graph_quads
 from kb.errors import ProfileParseError, ShapeLoadError
 from kb.extract import extract_mentions
 from kb.gazetteer import Gazetteer, load_gazetteer
-from kb.institutions import build_institutions_graph, publisher_slug
+from kb.institutions import DatasetInfo, build_institutions_graph, load_dataset_info
 from kb.iris import Iris
 from kb.parse import read_profile
 from kb.places import Places, load_places
@@ -51,6 +51,7 @@ class Reference:
     shapes: Graph
     places: Places
     gazetteer: Gazetteer
+    dataset: DatasetInfo
     graph: Graph  # places + curated institutions, for the reference named graph
 
 
@@ -103,10 +104,11 @@ def load_reference(settings: Settings) -> Reference:
     shapes = load_shapes(settings.shapes)
     places = load_places(settings.reference / "places.toml")
     gazetteer = load_gazetteer(settings.reference / "institutions.toml")
+    dataset = load_dataset_info(settings.reference / "dataset.toml", gazetteer)
     graph = merge(
         [build_places_graph(places, iris=iris), build_institutions_graph(gazetteer, iris=iris)]
     )
-    return Reference(ontology, shapes, places, gazetteer, graph)
+    return Reference(ontology, shapes, places, gazetteer, dataset, graph)
 
 
 def _load_turtle(path: Path) -> Graph:
@@ -169,7 +171,7 @@ def compile_profile(path: Path, ref: Reference, *, iris: Iris) -> tuple[Graph, P
     profile = read_profile(path)
     slug = profile_slug(profile)
     extraction = extract_mentions(profile, ref.gazetteer)
-    publisher = publisher_slug(ref.gazetteer)
+    publisher = ref.dataset.profile_publisher
     graph = build_profile_graph(
         profile,
         extraction,
