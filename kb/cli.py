@@ -206,6 +206,57 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
         out.write_bytes(data)
 
 
+@cli.command()
+@store_option
+@click.option("--host", help="Interface to bind [env KB_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, help="TCP port [env KB_PORT; default 8000].")
+@click.option("--workers", type=int, help="Query worker processes [env KB_WORKERS; default 2].")
+@click.option(
+    "--timeout",
+    "query_timeout",
+    type=float,
+    help="Query deadline in seconds [env KB_QUERY_TIMEOUT; default 30].",
+)
+@click.option(
+    "--store-mode",
+    type=click.Choice(["memory", "disk"]),
+    help="Workers load the dataset into memory or read the disk store [env KB_STORE_MODE; "
+    "default memory].",
+)
+@click.option(
+    "--root-path", help="Path prefix behind a reverse proxy, e.g. /mgi [env KB_ROOT_PATH]."
+)
+@_fails_cleanly
+def serve(
+    store: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    store_mode: str | None,
+    root_path: str | None,
+) -> None:
+    """Serve the knowledge graph: a read-only SPARQL 1.1 endpoint at /sparql.
+
+    Every setting can also come from the environment (KB_...) or a .env file;
+    docs/sparql-endpoint.md lists them with their defaults.
+    """
+    from kb.serve.app import run
+    from kb.store import StoreLayout
+
+    settings = _settings(
+        store=store,
+        host=host,
+        port=port,
+        workers=workers,
+        query_timeout=query_timeout,
+        store_mode=store_mode,
+        root_path=root_path,
+    )
+    StoreLayout(settings.store).current_build()  # fail fast, before binding the port
+    run(settings)
+
+
 def main() -> None:
     cli(prog_name="kb")
 

@@ -76,3 +76,35 @@ class QueryTimeoutError(KbError):
 
 class ResourceNotFoundError(KbError):
     """An IRI or identifier that the knowledge graph does not describe."""
+
+
+class ProtocolError(KbError):
+    """A request that breaks the SPARQL 1.1 Protocol (missing or repeated query, bad parameter)."""
+
+
+class RequestTooLargeError(ProtocolError):
+    """A request body or query text over the configured limit."""
+
+
+class UriTooLongError(ProtocolError):
+    """A GET request whose query string is over the configured limit."""
+
+
+class UnsupportedMediaTypeError(ProtocolError):
+    """A POST body in a media type the protocol does not define for queries."""
+
+
+class NotAcceptableError(ProtocolError):
+    """No representation the client accepts; carries the media types on offer."""
+
+    def __init__(self, message: str, *, supported: list[str]) -> None:
+        self.supported = supported
+        super().__init__(message)
+
+
+class ServiceOverloadedError(KbError):
+    """No query worker became free before the request's deadline."""
+
+
+class QueryEvaluationError(KbError):
+    """A query that parsed but failed while running (a federated call, a worker crash)."""

@@ -8,10 +8,12 @@ Nothing reads the environment at import time.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from kb.iris import DEFAULT_BASE, Iris
 
@@ -44,3 +46,54 @@ class Settings(BaseSettings):
     @property
     def iris(self) -> Iris:
         return Iris(self.base_iri)
+
+    # --- `kb serve`: the SPARQL endpoint (docs/sparql-endpoint.md lists every field) ---
+    host: str = "127.0.0.1"
+    """Interface the server binds to."""
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=2, ge=1, le=64)
+    """Query worker processes; each holds its own copy of the store."""
+    store_mode: Literal["memory", "disk"] = "memory"
+    """Workers load `dataset.nq` into memory (faster) or open the disk store read-only."""
+    query_timeout: float = Field(default=30.0, gt=0)
+    """Deadline of every query in seconds; a client may ask for less, never more."""
+    row_cap: int = Field(default=10_000, ge=1)
+    """Most solutions (or triples) one response carries; more is reported as truncated."""
+    max_query_length: int = Field(default=65_536, ge=64)
+    """Longest query text in characters (GET: 414, POST: 413)."""
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    """Largest POST body in bytes (413)."""
+    stream_buffer_bytes: int = Field(default=4_194_304, ge=65_536)
+    """Results up to this size are sent whole, with Content-Length; larger ones stream."""
+    service_allowlist: Annotated[list[str], NoDecode] = []
+    """SPARQL endpoints a query may call with SERVICE (comma-separated in env); none by default."""
+    cors_origins: Annotated[list[str], NoDecode] = ["*"]
+    """Origins allowed by CORS (comma-separated in env); `*` for any, never with credentials."""
+    root_path: str = ""
+    """Path prefix under which a reverse proxy publishes the server, e.g. `/mgi`."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose X-Forwarded-* headers are trusted (comma-separated, or `*`)."""
+    cache_max_age: int = Field(default=300, ge=0)
+    """`Cache-Control: max-age` of query results and descriptions, in seconds."""
+    gzip_min_bytes: int = Field(default=1024, ge=0)
+    """Responses at least this large are gzip-compressed for clients that accept it."""
+    access_log: bool = True
+
+    @field_validator("service_allowlist", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        # Env and .env give one string: accept a JSON list or comma-separated items.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path_form(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("/"):
+            raise ValueError("root_path must start with '/' (e.g. /mgi)")
+        return value

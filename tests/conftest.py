@@ -1,0 +1,171 @@
+"""Shared fixtures: built stores and real `kb serve` processes on free ports.
+
+Servers are started as subprocesses (`python -m kb.cli serve`) bound to
+127.0.0.1, polled on /health until they answer, and always stopped. The
+knowledge graph is the real build of `data/profiles` when `kb build` works,
+otherwise a dataset made from the gold annotations (bench/synthetic.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+W3C = SHARED / "w3c-rdf-tests" / "sparql11"
+
+
+def _synthetic():  # bench/ is not a package: load the generator by path
+    spec = importlib.util.spec_from_file_location("mgi_synthetic", REPO / "bench" / "synthetic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_real_store(root: Path) -> bool:
+    """`kb build` of the repository's profiles into `root`; False while it cannot run."""
+    try:
+        from kb.pipeline import build_knowledge_graph
+        from kb.settings import Settings
+
+        settings = Settings(
+            store=root,
+            profiles=REPO / "data" / "profiles",
+            reference=REPO / "data" / "reference",
+            ontology=REPO / "ontology" / "mgi.ttl",
+            shapes=REPO / "shapes",
+        )
+        return build_knowledge_graph(settings).conforms
+    except Exception:  # the pipeline is still being finished by others
+        return False
+
+
+@dataclass
+class KnowledgeGraph:
+    root: Path
+    real: bool
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    root = tmp_path_factory.mktemp("kb-store")
+    if os.environ.get("KB_TEST_SYNTHETIC") != "1" and build_real_store(root):
+        return KnowledgeGraph(root, real=True)
+    _synthetic().publish_store(root, copies=1)
+    return KnowledgeGraph(root, real=False)
+
+
+@pytest.fixture(scope="session")
+def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The protocol tests' data: data1-3.nt as named graphs <…/dataN.rdf>."""
+    from kb.store import StoreLayout, write_store
+    from kb.store.layout import DATASET_FILE, STORE_DIR
+
+    root = tmp_path_factory.mktemp("w3c-store")
+    layout = StoreLayout(root)
+    build = layout.new_build_dir()
+    lines = []
+    for n in (1, 2, 3):
+        graph = f"<http://kasei.us/2009/09/sparql/data/data{n}.rdf>"
+        for line in (W3C / "protocol" / f"data{n}.nt").read_text().splitlines():
+            if line.strip():
+                lines.append(line.rstrip().removesuffix(".").rstrip() + f" {graph} .")
+    (build / DATASET_FILE).write_text("\n".join(lines) + "\n")
+    write_store(build / STORE_DIR, build / DATASET_FILE)
+    layout.publish(build)
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    """http://127.0.0.1:PORT (plus the root path, if any)."""
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "/sparql"
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=60, **kwargs)  # type: ignore[arg-type]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def running_server(store: Path, log_dir: Path, **settings: object) -> Iterator[Server]:
+    """`kb serve` on a free port with KB_* settings; stopped on exit, whatever happens."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update({f"KB_{k.upper()}": str(v) for k, v in settings.items()})
+    env["PYTHONUNBUFFERED"] = "1"
+    log = log_dir / f"server-{port}.log"
+    command = [sys.executable, "-m", "kb.cli", "serve", "--store", str(store)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI
+            command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    root_path = str(settings.get("root_path", ""))
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_ready(server, root_path)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _wait_ready(server: Server, root_path: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"kb serve exited early:\n{server.log_text()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(server.base + "/health", timeout=1).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"kb serve did not become ready:\n{server.log_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(
+    knowledge_graph: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The endpoint over the project's knowledge graph, default settings (3 workers)."""
+    with running_server(
+        knowledge_graph.root, tmp_path_factory.mktemp("logs"), workers=3
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def w3c_server(w3c_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(w3c_store, tmp_path_factory.mktemp("logs"), workers=2) as running:
+        yield running
