@@ -1,7 +1,8 @@
 """Canonical serialisation: rdflib graphs -> sorted, de-duplicated N-Quads.
 
-The builder mints no blank nodes, so sorting the N-Quads lines is a canonical
-form: the same knowledge graph always gives the same bytes.
+The builder mints no blank nodes; the ontology has a few (OWL class unions),
+and those graphs are relabelled with RDFC-1.0 first. Sorting the N-Quads lines
+then gives a canonical form: the same knowledge graph always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -64,9 +65,24 @@ def graph_quads(graph: Graph, name: URIRef) -> list[ox.Quad]:
 
 
 def canonical_nquads(quads: Iterable[ox.Quad]) -> bytes:
-    """Sorted, de-duplicated N-Quads lines."""
-    lines = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    """Sorted, de-duplicated N-Quads lines with canonical blank-node labels."""
+    lines = ox.serialize(_relabel_blank_nodes(list(quads)), format=ox.RdfFormat.N_QUADS)
+    return b"".join(sorted(set(lines.splitlines(keepends=True))))
+
+
+def _relabel_blank_nodes(quads: list[ox.Quad]) -> list[ox.Quad]:
+    # Only graphs holding blank nodes go through RDFC-1.0 (its cost grows with them).
+    with_blanks = {
+        q.graph_name
+        for q in quads
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    }
+    if not with_blanks:
+        return quads
+    plain = [q for q in quads if q.graph_name not in with_blanks]
+    dataset = ox.Dataset(q for q in quads if q.graph_name in with_blanks)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return plain + list(dataset)
 
 
 def serialize_dataset(quads: list[ox.Quad], fmt: ExportFormat) -> bytes:

@@ -257,6 +257,35 @@ def serve(
     run(settings)
 
 
+@cli.command(name="eval")
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("../shared/profiles/gold"),
+    show_default=True,
+    help="Directory of gold annotations (mgi-gold/1 JSON).",
+)
+@click.option(
+    "--profiles",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Directory of the profile texts (default: the gold directory's parent).",
+)
+@click.option(
+    "--reference",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Curated reference data [default data/reference].",
+)
+@_fails_cleanly
+def evaluate(gold: Path, profiles: Path | None, reference: Path | None) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 of
+    institutions and instruments (core and hard), years, every miss and false positive.
+    """
+    from kb.evaluate import run_eval
+
+    _report, text = run_eval(gold, profiles, _settings(reference=reference).reference)
+    click.echo(text)
+
+
 def main() -> None:
     cli(prog_name="kb")
 

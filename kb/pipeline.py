@@ -15,7 +15,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kb.build import build_places_graph, build_profile_graph, merge, profile_slug
+from kb.build import (
+    build_places_graph,
+    build_profile_graph,
+    merge,
+    place_slug_for,
+    profile_slug,
+)
 from kb.canonical import canonical_nquads, graph_quads
 from kb.errors import ProfileParseError, ShapeLoadError
 from kb.extract import extract_mentions
@@ -170,7 +176,10 @@ def compile_profile(path: Path, ref: Reference, *, iris: Iris) -> tuple[Graph, P
     """One profile file -> its named graph, validated with the reference graph."""
     profile = read_profile(path)
     slug = profile_slug(profile)
-    extraction = extract_mentions(profile, ref.gazetteer)
+    country = ref.places.country_of(place_slug_for(profile, ref.places))
+    extraction = extract_mentions(
+        profile, ref.gazetteer, country=country.slug if country is not None else None
+    )
     publisher = ref.dataset.profile_publisher
     graph = build_profile_graph(
         profile,

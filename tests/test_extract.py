@@ -1,0 +1,545 @@
+"""Rules of the extractor (issue 3), table-tested on sentences that are not from the
+three shared profiles, in Spanish, English, French and Portuguese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.extract import extract_mentions, mint_slug, name_key
+from kb.gazetteer import load_gazetteer
+from kb.model import (
+    Assessment,
+    Domain,
+    EntityKind,
+    Extraction,
+    Finding,
+    Intro,
+    Level,
+    Profile,
+)
+from kb.parse import read_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "data" / "reference"
+SHARED_PROFILES = ROOT.parent / "shared" / "profiles"
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer(REFERENCE / "institutions.toml")
+
+
+def make_profile(
+    texts: list[str],
+    *,
+    language: str = "es",
+    place: str = "San Telmo",
+    level: Level = Level.LOCAL,
+    short_name: str | None = None,
+) -> Profile:
+    findings = tuple(
+        Finding(n, Domain.WHOLE_OF_GOVERNMENT, Assessment.WELL_DEVELOPED, n, text)
+        for n, text in enumerate(texts, start=1)
+    )
+    return Profile(
+        title=f"Profile: {place}",
+        title_language=language,
+        place_name=place,
+        designation=f"Municipio de {place}",
+        level=level,
+        findings_language=language,
+        chrome_language=language,
+        date="2021-03",
+        date_text="2021 March",
+        intro=Intro("INTRO", ()),
+        findings=findings,
+        short_name=short_name,
+        source="test.txt",
+    )
+
+
+def surfaces(extraction: Extraction, kind: EntityKind, n: int = 1) -> set[str]:
+    return {m.surface_form for m in extraction.mentions if m.kind is kind and m.finding_n == n}
+
+
+def org_of(extraction: Extraction, surface: str):
+    mention = next(
+        m
+        for m in extraction.mentions
+        if m.surface_form == surface and m.kind is EntityKind.ORGANIZATION
+    )
+    return next(o for o in extraction.organizations if o.slug == mention.target)
+
+
+def instrument_of(extraction: Extraction, surface: str):
+    mention = next(
+        m
+        for m in extraction.mentions
+        if m.surface_form == surface and m.kind is EntityKind.INSTRUMENT
+    )
+    return next(i for i in extraction.instruments if i.slug == mention.target)
+
+
+# --- institutions ------------------------------------------------------------------
+
+INSTITUTION_CASES = [
+    # (language, place, sentence, expected institution surface forms)
+    (
+        "fr",
+        "Lyon",
+        "La Mairie de Lyon a ouvert un guichet pour les personnes migrantes.",
+        {"Mairie de Lyon"},
+    ),
+    (
+        "fr",
+        "Lyon",
+        "L'Office français de l'immigration et de l'intégration (OFII) gère l'accueil des "
+        "demandeurs d'asile avec la Préfecture du Rhône.",
+        {"Office français de l'immigration et de l'intégration", "OFII", "Préfecture du Rhône"},
+    ),
+    (
+        "pt",
+        "Porto Alegre",
+        "A Secretaria Municipal de Assistência Social coordena o Centro de Referência para "
+        "Imigrantes.",
+        {"Secretaria Municipal de Assistência Social", "Centro de Referência para Imigrantes"},
+    ),
+    (
+        "pt",
+        "Porto Alegre",
+        "A Prefeitura e a Defensoria Pública da União orientam as pessoas migrantes.",
+        {"Prefeitura", "Defensoria Pública da União"},
+    ),
+    (
+        "en",
+        "Riverton",
+        "The Office for Migrant Affairs works with the Riverton Housing Authority and the "
+        "Department of Social Welfare.",
+        {
+            "Office for Migrant Affairs",
+            "Riverton Housing Authority",
+            "Department of Social Welfare",
+        },
+    ),
+    (
+        "en",
+        "Riverton",
+        "The City Council and the International Organization for Migration (IOM) signed it.",
+        {"City Council", "International Organization for Migration", "IOM"},
+    ),
+    (
+        "es",
+        "San Telmo",
+        "La Personería Municipal, la Defensoría del Pueblo y la Casa del Migrante orientan a "
+        "las personas migrantes.",
+        {"Personería Municipal", "Defensoría del Pueblo", "Casa del Migrante"},
+    ),
+    (
+        "es",
+        "San Telmo",
+        "El Comité Departamental de Derechos Humanos sesiona con la Gobernación del Meta.",
+        {"Comité Departamental de Derechos Humanos", "Gobernación del Meta"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "place", "sentence", "expected"), INSTITUTION_CASES)
+def test_institution_names_in_four_languages(gazetteer, language, place, sentence, expected):
+    extraction = extract_mentions(
+        make_profile([sentence], language=language, place=place), gazetteer
+    )
+    assert surfaces(extraction, EntityKind.ORGANIZATION) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("es", "Las secretarías municipales y las universidades participan en la mesa técnica."),
+        ("es", "La Alcaldía reúne a múltiples Secretarías para articular acciones."),
+        ("en", "Civil society organizations and city departments take part."),
+        ("en", "The City does not collect data on the migrant population."),
+        ("es", "El municipio no cuenta con información desagregada."),
+        ("fr", "La commune ne publie pas de données sur les migrations."),
+    ],
+)
+def test_generic_plurals_and_the_assessed_place_are_not_institutions(gazetteer, language, sentence):
+    extraction = extract_mentions(make_profile([sentence], language=language), gazetteer)
+    found = surfaces(extraction, EntityKind.ORGANIZATION)
+    assert found <= {"Alcaldía"}, found
+
+
+def test_coordinated_plural_names_each_body(gazetteer):
+    text = "Las Secretarías de Cultura, Deporte y Turismo apoyan a la población migrante."
+    extraction = extract_mentions(make_profile([text]), gazetteer)
+    orgs = {m.surface_form: org_of(extraction, m.surface_form).label for m in extraction.mentions}
+    assert orgs == {
+        "Secretarías de Cultura": "Secretaría de Cultura",
+        "Deporte": "Secretaría de Deporte",
+        "Turismo": "Secretaría de Turismo",
+    }
+
+
+def test_coordinated_plural_in_english(gazetteer):
+    text = "The Departments of Health and Education run the programme."
+    extraction = extract_mentions(make_profile([text], language="en", place="Riverton"), gazetteer)
+    labels = {o.label for o in extraction.organizations if not o.curated}
+    assert {"Department of Health", "Department of Education"} <= labels
+
+
+def test_acronym_defined_in_parentheses_names_later_mentions(gazetteer):
+    texts = [
+        "El Instituto Distrital de Participación Comunitaria (IDPAC) abrió una oficina.",
+        "El IDPAC atiende a personas migrantes.",
+    ]
+    extraction = extract_mentions(make_profile(texts), gazetteer)
+    first = org_of(extraction, "Instituto Distrital de Participación Comunitaria")
+    later = [m for m in extraction.mentions if m.finding_n == 2]
+    assert [(m.surface_form, m.target) for m in later] == [("IDPAC", first.slug)]
+    assert "IDPAC" in first.alt_labels
+
+
+def test_short_form_and_full_form_are_one_body(gazetteer):
+    texts = [
+        "La Secretaría de Integración Social de San Telmo coordina la respuesta.",
+        "La Secretaría de Integración Social de la Alcaldía financia albergues.",
+        "La Alcaldía de San Telmo y la Alcaldía apoyan.",
+    ]
+    extraction = extract_mentions(make_profile(texts), gazetteer)
+    secretariat = {m.target for m in extraction.mentions if m.surface_form.startswith("Secretaría")}
+    assert secretariat == {"san-telmo--secretaria-de-integracion-social"}
+    government = {m.target for m in extraction.mentions if m.surface_form.startswith("Alcaldía")}
+    assert government == {"san-telmo--municipal-government"}
+    org = next(o for o in extraction.organizations if o.slug in secretariat)
+    assert org.label == "Secretaría de Integración Social de San Telmo"
+    assert org.parent == "san-telmo--municipal-government"
+    assert org.jurisdiction == "san-telmo"
+    assert org.institution_type == "municipal-secretariat"
+
+
+def test_stated_parents(gazetteer):
+    texts = [
+        "La Oficina para Asuntos Migratorios, adscrita a la Secretaría de Gobierno, orienta.",
+        "La Universidad del Llano, a través de su Observatorio de Migraciones, publica datos.",
+        "The Migrant Help Centre, run by the Department of Community Development, opened.",
+    ]
+    extraction = extract_mentions(make_profile(texts[:2]), gazetteer)
+    assert org_of(extraction, "Oficina para Asuntos Migratorios").parent == (
+        "san-telmo--secretaria-de-gobierno"
+    )
+    observatory = org_of(extraction, "Observatorio de Migraciones")
+    assert observatory.parent == "san-telmo--universidad-del-llano"
+    assert observatory.institution_type == "research-centre"
+    english = extract_mentions(make_profile(texts[2:], language="en", place="Riverton"), gazetteer)
+    centre = org_of(english, "Migrant Help Centre")
+    assert centre.parent == "riverton--department-of-community-development"
+    assert centre.institution_type == "service-centre"
+
+
+def test_municipal_bodies_of_two_cities_never_merge(gazetteer):
+    a = extract_mentions(
+        make_profile(
+            ["La Personería de Cúcuta y la Secretaría de Planeación atienden."], place="Cúcuta"
+        ),
+        gazetteer,
+    )
+    b = extract_mentions(
+        make_profile(
+            ["La Personería de Pasto y la Secretaría de Planeación atienden."], place="Pasto"
+        ),
+        gazetteer,
+    )
+    slugs_a = {m.target for m in a.mentions}
+    slugs_b = {m.target for m in b.mentions}
+    assert slugs_a == {"cucuta--personeria", "cucuta--secretaria-de-planeacion"}
+    assert slugs_b == {"pasto--personeria", "pasto--secretaria-de-planeacion"}
+    assert not slugs_a & slugs_b
+    assert {o.jurisdiction for o in a.organizations if not o.curated} == {"cucuta"}
+
+
+def test_national_and_international_bodies_merge_across_profiles(gazetteer):
+    a = extract_mentions(
+        make_profile(
+            ["Migración Colombia y el ACNUR atienden en el puesto de control."], place="Cúcuta"
+        ),
+        gazetteer,
+    )
+    b = extract_mentions(
+        make_profile(
+            ["Migration Colombia and UNHCR run a registration point."],
+            language="en",
+            place="Riohacha",
+        ),
+        gazetteer,
+    )
+    assert (
+        {m.target for m in a.mentions}
+        == {m.target for m in b.mentions}
+        == {
+            "colombia--migracion-colombia",
+            "united-nations-high-commissioner-for-refugees",
+        }
+    )
+    assert all(o.curated for o in a.organizations)
+
+
+def test_country_specific_names_need_the_country(gazetteer):
+    # "Defensoría del Pueblo" is curated for Colombia; without Colombian context it is
+    # minted for the place instead of being merged with Colombia's.
+    colombian = extract_mentions(
+        make_profile(["El SENA y la Defensoría del Pueblo orientan."], place="Cúcuta"), gazetteer
+    )
+    elsewhere = extract_mentions(
+        make_profile(["La Defensoría del Pueblo orienta a los migrantes."], place="Arequipa"),
+        gazetteer,
+    )
+    assert "colombia--defensoria-del-pueblo" in {m.target for m in colombian.mentions}
+    assert {m.target for m in elsewhere.mentions} == {"arequipa--defensoria-del-pueblo"}
+    told = extract_mentions(
+        make_profile(["La Defensoría del Pueblo orienta."], place="Arequipa"),
+        gazetteer,
+        country="colombia",
+    )
+    assert {m.target for m in told.mentions} == {"colombia--defensoria-del-pueblo"}
+
+
+def test_absent_body_is_not_a_mention(gazetteer):
+    text = "San Telmo no cuenta con una Oficina de Atención al Migrante."
+    extraction = extract_mentions(make_profile([text]), gazetteer)
+    assert surfaces(extraction, EntityKind.ORGANIZATION) == set()
+
+
+# --- instruments -------------------------------------------------------------------
+
+INSTRUMENT_CASES = [
+    # (language, sentence, {surface: (type, years, status)})
+    (
+        "es",
+        "El Decreto 112 de 2017 y la Ley 2136 de 2021 regulan la atención.",
+        {
+            "Decreto 112 de 2017": ("decree", (2017,), "in-force"),
+            "Ley 2136 de 2021": ("law", (2021,), "in-force"),
+        },
+    ),
+    (
+        "es",
+        "La Alcaldía se encuentra formulando la Política Pública de Migración.",
+        {"Política Pública de Migración": ("policy", (), "in-preparation")},
+    ),
+    (
+        "es",
+        "El programa «Manos Amigas» ofrece cursos de idiomas.",
+        {"Manos Amigas": ("program", (), "in-force")},
+    ),
+    (
+        "en",
+        "The Riverton Welcoming Strategy 2019–2024 was adopted by the City Council.",
+        {"Riverton Welcoming Strategy 2019–2024": ("strategy", (2019, 2024), "in-force")},
+    ),
+    (
+        "en",
+        "Under Law No. 2010 of 2015, migrants may register.",
+        {"Law No. 2010 of 2015": ("law", (2015,), "in-force")},
+    ),
+    (
+        "en",
+        'The "Open Doors" programme offers language classes.',
+        {"Open Doors": ("program", (), "in-force")},
+    ),
+    (
+        "fr",
+        "La ville a adopté le Plan local d'intégration des migrants 2019-2023.",
+        {"Plan local d'intégration des migrants 2019-2023": ("plan", (2019, 2023), "in-force")},
+    ),
+    (
+        "pt",
+        "A Lei nº 13.445/2017 e o Decreto Municipal nº 57.533 regulam o acolhimento.",
+        {
+            "Lei nº 13.445/2017": ("law", (2017,), "in-force"),
+            "Decreto Municipal nº 57.533": ("decree", (), "in-force"),
+        },
+    ),
+    (
+        "pt",
+        "A Prefeitura assinou um Termo de Cooperação com a OIM em 2021.",
+        {"Termo de Cooperação": ("agreement", (2021,), "in-force")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "expected"), INSTRUMENT_CASES)
+def test_instruments_with_type_years_and_status(gazetteer, language, sentence, expected):
+    extraction = extract_mentions(make_profile([sentence], language=language), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == set(expected)
+    for surface, (type_code, years, status) in expected.items():
+        instrument = instrument_of(extraction, surface)
+        assert (instrument.instrument_type, instrument.years, instrument.status) == (
+            type_code,
+            years,
+            status,
+        )
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("es", "No existe una estrategia de integración para la población migrante."),
+        ("es", "El municipio aún no cuenta con un plan de contingencia migratoria."),
+        ("es", "No hay programas de formación para funcionarios públicos."),
+        ("en", "There is no migration strategy and no local integration plan."),
+        ("en", "The city does not have a strategy for migrant inclusion."),
+        ("fr", "La commune ne dispose pas d'une stratégie d'accueil."),
+        ("pt", "O município não possui um plano de acolhimento para migrantes."),
+    ],
+)
+def test_instruments_stated_as_absent_are_not_mentions(gazetteer, language, sentence):
+    extraction = extract_mentions(make_profile([sentence], language=language), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == set()
+
+
+def test_existing_unnamed_instrument_after_a_negation_is_a_mention(gazetteer):
+    # The negation concerns the measures; the programmes themselves exist.
+    text = "No existen medidas que faciliten el acceso a los programas de vivienda social."
+    extraction = extract_mentions(make_profile([text]), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == {"programas de vivienda social"}
+
+
+def test_local_instruments_of_two_cities_never_merge(gazetteer):
+    a = extract_mentions(
+        make_profile(["El Plan de Desarrollo Municipal incluye metas."], place="Cúcuta"), gazetteer
+    )
+    b = extract_mentions(
+        make_profile(["El Plan de Desarrollo Municipal incluye metas."], place="Pasto"), gazetteer
+    )
+    assert a.instruments[0].slug == "cucuta--plan-de-desarrollo-municipal"
+    assert b.instruments[0].slug == "pasto--plan-de-desarrollo-municipal"
+    assert a.instruments[0].jurisdiction == "cucuta"
+
+
+def test_instrument_creator_from_the_text(gazetteer):
+    texts = [
+        "La Circular 045 de 2020 de la Secretaría de Educación garantiza el acceso.",
+        "La Secretaría de Salud gestiona la Ruta de Atención Integral al Migrante.",
+    ]
+    extraction = extract_mentions(make_profile(texts), gazetteer)
+    assert instrument_of(extraction, "Circular 045 de 2020").creator == (
+        "san-telmo--secretaria-de-educacion"
+    )
+    assert instrument_of(extraction, "Ruta de Atención Integral al Migrante").creator == (
+        "san-telmo--secretaria-de-salud"
+    )
+
+
+def test_a_body_named_like_a_programme_is_not_an_instrument(gazetteer):
+    text = "El Programa Mundial de Alimentos (PMA) entregó ayudas con la Alcaldía."
+    extraction = extract_mentions(make_profile([text]), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == set()
+    assert org_of(extraction, "PMA").slug == "world-food-programme"
+
+
+# --- years -------------------------------------------------------------------------
+
+YEAR_CASES = [
+    ("La Ley 1997 de 2019 otorga la nacionalidad.", (2019,)),
+    ("Se atendieron 12.000 personas y 1.234 familias.", ()),
+    ("Durante la COVID-19 se entregaron ayudas.", ()),
+    ("El plan cubre 2019–2024 y el anterior 2015-2018.", (2015, 2018, 2019, 2024)),
+    ("Décret n° 2019-12 relatif à l'accueil.", (2019,)),
+    ("A Lei nº 1.234/2019 foi aprovada.", (2019,)),
+    ("Under Circular No. 3 of 2018 schools enrol migrant children.", (2018,)),
+    ("Entre 1799 y 2100 no hay años válidos, pero 1800 y 2099 sí.", (1800, 2099)),
+    ("En 2020 y de nuevo en 2020 se actualizó.", (2020,)),
+    ("Con 20201 registros y el código A2019.", ()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "years"), YEAR_CASES)
+def test_years(gazetteer, sentence, years):
+    extraction = extract_mentions(make_profile([sentence]), gazetteer)
+    assert extraction.years[1] == years
+
+
+# --- invariants on the shared profiles --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["bucaramanga-2022.txt", "kestrelmouth-2021.txt", "santa-ines-de-guaraca-2021.txt"]
+)
+def test_offsets_cut_the_surface_form_out_of_the_text(gazetteer, name):
+    path = SHARED_PROFILES / name
+    if not path.is_file():
+        pytest.skip("shared profiles not available")
+    profile = read_profile(path)
+    extraction = extract_mentions(profile, gazetteer)
+    texts = {f.n: f.text for f in profile.findings}
+    org_slugs = {o.slug for o in extraction.organizations}
+    instrument_slugs = {i.slug for i in extraction.instruments}
+    assert extraction.mentions
+    for m in extraction.mentions:
+        assert texts[m.finding_n][m.start : m.end] == m.surface_form
+        assert m.surface_form == m.surface_form.strip()
+        wanted = org_slugs if m.kind is EntityKind.ORGANIZATION else instrument_slugs
+        assert m.target in wanted
+    for org in extraction.organizations:
+        assert org.parent is None or org.parent in org_slugs
+    assert set(extraction.years) == set(texts)
+    assert all(list(y) == sorted(set(y)) for y in extraction.years.values())
+
+
+def test_same_input_same_output(gazetteer):
+    texts = ["La Secretaría de Salud y la OIM firmaron el Convenio 12 de 2020."]
+    assert extract_mentions(make_profile(texts), gazetteer) == extract_mentions(
+        make_profile(texts), gazetteer
+    )
+
+
+def test_slug_helpers():
+    assert mint_slug(("personeria",), "bucaramanga") == "bucaramanga--personeria"
+    assert mint_slug(("world", "bank"), None) == "world-bank"
+    key = name_key("Personería Municipal de Santa Inés", place_names=["Santa Inés"])
+    assert key == ("personeria",)
+    assert name_key(
+        "Kestrelmouth City Health Department", place_names=["Kestrelmouth"], language="en"
+    ) == ("health", "department")
+
+
+# --- robustness ------------------------------------------------------------------
+
+_VOCABULARY = (
+    "La la el de del y no una Secretaría Secretarías Plan plan Ley Circular No. 254 1997 de "
+    '2019 2020–2023 ( ) IMEBU OIM « » “ ” " , . ; Alcaldía Salud Interior Office of the City '
+    "Council and programme Mairie l' d' Secretaria Municipal nº 13.445/2017 COVID-19 es un "
+    "grupo ’"
+)
+WORDS = _VOCABULARY.split()
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(["es", "en", "fr", "pt"]))
+@settings(max_examples=200, deadline=None)
+def test_any_text_keeps_offsets_exact(words, language):
+    gazetteer = load_gazetteer(REFERENCE / "institutions.toml")
+    text = " ".join(words)
+    extraction = extract_mentions(make_profile([text], language=language), gazetteer)
+    for m in extraction.mentions:
+        assert text[m.start : m.end] == m.surface_form
+    slugs = {o.slug for o in extraction.organizations} | {i.slug for i in extraction.instruments}
+    assert {m.target for m in extraction.mentions} <= slugs
+
+
+def test_national_profile(gazetteer):
+    texts = [
+        "El Gobierno Nacional y la Cancillería expidieron el CONPES 3950 de 2018.",
+        "La Defensoría del Pueblo y la Secretaría de Integración Social atienden a migrantes.",
+    ]
+    profile = make_profile(texts, place="Colombia", level=Level.NATIONAL)
+    extraction = extract_mentions(profile, gazetteer)
+    targets = {m.surface_form: m.target for m in extraction.mentions}
+    assert targets["Defensoría del Pueblo"] == "colombia--defensoria-del-pueblo"
+    assert targets["Gobierno Nacional"] == "colombia--gobierno-nacional"
+    secretariat = org_of(extraction, "Secretaría de Integración Social")
+    assert secretariat.jurisdiction == "colombia"
+    assert secretariat.parent is None  # no municipal government in a national profile
+    assert extraction.years[1] == (2018,)
