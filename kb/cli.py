@@ -286,6 +286,23 @@ def evaluate(gold: Path, profiles: Path | None, reference: Path | None) -> None:
     click.echo(text)
 
 
+@cli.command()
+@click.option("--profiles", "count", type=click.IntRange(min=0), required=True, help="How many.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Directory."
+)
+@_fails_cleanly
+def synth(count: int, seed: int, out: Path) -> None:
+    """Write synthetic profiles in the profile text format (all four languages,
+    local and national) for scale tests of the real parser, extractor and builder.
+    """
+    from kb.synth import write_synthetic_profiles
+
+    paths = write_synthetic_profiles(out, count=count, seed=seed)
+    click.echo(f"wrote {len(paths)} synthetic profiles to {out}")
+
+
 def main() -> None:
     cli(prog_name="kb")
 
