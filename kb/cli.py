@@ -199,7 +199,11 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
     from kb.store import StoreLayout
 
     dataset = StoreLayout(_settings(store=store).store).current_dataset_path()
-    data = serialize_dataset(parse_nquads(dataset.read_bytes()), ExportFormat(fmt))
+    export_format = ExportFormat(fmt)
+    if export_format is ExportFormat.NQ:
+        data = dataset.read_bytes()  # already canonical
+    else:
+        data = serialize_dataset(parse_nquads(dataset.read_bytes()), export_format)
     if out is None:
         sys.stdout.buffer.write(data)
     else:

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kb.build import (
@@ -63,7 +63,9 @@ class Reference:
 
 @dataclass(slots=True)
 class CompiledDataset:
-    quads: list[ox.Quad] = field(default_factory=list)
+    """What a build learned; the quads themselves went to the sink graph by graph."""
+
+    quads: int = 0
     profiles: list[ProfileSummary] = field(default_factory=list)
     reference_report: ValidationReport | None = None
 
@@ -134,23 +136,30 @@ def profile_files(profiles_dir: Path) -> list[Path]:
 
 
 def compile_dataset(
-    settings: Settings, *, reference: Reference | None = None, progress: Progress | None = None
+    settings: Settings,
+    sink: BinaryIO,
+    *,
+    reference: Reference | None = None,
+    progress: Progress | None = None,
 ) -> CompiledDataset:
-    """Parse, link, build and validate every profile; nothing is written.
+    """Parse, link, build and validate every profile, writing canonical N-Quads to `sink`.
 
-    Each profile graph is validated together with the reference graph (not the
-    whole union), so memory stays bounded by one profile at a time.
+    Graph by graph (ontology, reference, then each profile), each graph's lines
+    sorted: deterministic bytes, and memory bounded by one profile at a time,
+    since each profile graph is validated with the reference graph only, not
+    with the whole union.
     """
     say = progress or (lambda _msg: None)
     iris = settings.iris
     ref = reference or load_reference(settings)
     compiled = CompiledDataset()
     compiled.reference_report = validate_graph(ref.graph, ref.shapes, ontology=ref.ontology)
-    compiled.quads.extend(graph_quads(ref.ontology, iris.ontology_graph))
-    compiled.quads.extend(graph_quads(ref.graph, iris.reference_graph))
+    compiled.quads += _write_graph(sink, ref.ontology, iris.ontology_graph)
+    compiled.quads += _write_graph(sink, ref.graph, iris.reference_graph)
 
     files = profile_files(settings.profiles)
     seen_slugs: dict[str, str] = {}
+    started = time.perf_counter()
     for index, path in enumerate(files, start=1):
         graph, summary = compile_profile(path, ref, iris=iris)
         if summary.slug in seen_slugs:
@@ -160,16 +169,24 @@ def compile_dataset(
                 path=path,
             )
         seen_slugs[summary.slug] = path.name
-        compiled.quads.extend(graph_quads(graph, URIRef(summary.graph)))
+        compiled.quads += _write_graph(sink, graph, URIRef(summary.graph))
         compiled.profiles.append(summary)
         report = summary.report
         status = "ok" if report.conforms else "VIOLATES SHAPES"
+        rate = index / max(time.perf_counter() - started, 1e-9)
         say(
             f"[{index}/{len(files)}] {path.name}: {summary.findings} findings, "
             f"{summary.mentions} mentions, {summary.triples} triples, {status}"
             + (f" ({len(report.warnings)} warnings)" if report.warnings else "")
+            + f" · {rate:.1f} profiles/s"
         )
     return compiled
+
+
+def _write_graph(sink: BinaryIO, graph: Graph, name: URIRef) -> int:
+    chunk = canonical_nquads(graph_quads(graph, name))
+    sink.write(chunk)
+    return chunk.count(b"\n")
 
 
 def compile_profile(path: Path, ref: Reference, *, iris: Iris) -> tuple[Graph, ProfileSummary]:
@@ -217,16 +234,22 @@ def validate_file(path: Path, settings: Settings) -> ValidationReport:
 
 
 def build_knowledge_graph(settings: Settings, *, progress: Progress | None = None) -> BuildResult:
-    """Compile, validate and, only if everything conforms, publish a new store."""
+    """Compile and validate into a new build directory; publish it only if all conforms.
+
+    Any failure (bad input, violated shapes, an error while writing) discards
+    the new directory and leaves the published store untouched.
+    """
     started = time.perf_counter()
-    compiled = compile_dataset(settings, progress=progress)
-    if not compiled.conforms:
-        return BuildResult(compiled, None, len(compiled.quads), time.perf_counter() - started)
+    reference = load_reference(settings)  # bad reference data fails before any writing
     layout = StoreLayout(settings.store)
     build_dir = layout.new_build_dir()
     try:
         dataset = build_dir / DATASET_FILE
-        dataset.write_bytes(canonical_nquads(compiled.quads))
+        with dataset.open("wb") as sink:
+            compiled = compile_dataset(settings, sink, reference=reference, progress=progress)
+        if not compiled.conforms:
+            layout.discard(build_dir)
+            return BuildResult(compiled, None, compiled.quads, time.perf_counter() - started)
         count = write_store(build_dir / STORE_DIR, dataset)
         layout.publish(build_dir)
     except BaseException:
