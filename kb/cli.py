@@ -6,6 +6,7 @@ Exit codes (all commands): 0 success; 1 the data violates the SHACL shapes
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -71,6 +72,14 @@ def cli() -> None:
     "--base-iri", help="Base of minted IRIs [env KB_BASE_IRI; default https://w3id.org/mgi/]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the summary.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Profiles compiled and validated in parallel processes.",
+)
 @_fails_cleanly
 def build(
     profiles: Path | None,
@@ -78,6 +87,7 @@ def build(
     reference: Path | None,
     base_iri: str | None,
     quiet: bool,
+    jobs: int,
 ) -> None:
     """Parse, link, validate and store every profile; publish the new store atomically.
 
@@ -88,7 +98,7 @@ def build(
 
     settings = _settings(profiles=profiles, store=store, reference=reference, base_iri=base_iri)
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
-    result = build_knowledge_graph(settings, progress=progress)
+    result = build_knowledge_graph(settings, progress=progress, jobs=jobs)
     compiled = result.compiled
     warnings = sum(len(p.report.warnings) for p in compiled.profiles)
     if not result.conforms:

@@ -7,6 +7,7 @@ into messages, exit codes and HTTP status codes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 FORMAT_DOC = "../shared/profiles/FORMAT.md"
 
@@ -36,10 +37,20 @@ class ProfileParseError(KbError):
         self.section = section
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields survive pickling (parallel builds raise it in a worker).
+        return (_rebuild_parse_error, (self.message, self.path, self.line, self.section))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         hint = f" (see FORMAT.md §{self.section})" if self.section else ""
         return f"{where}: {self.message}{hint}"
+
+
+def _rebuild_parse_error(
+    message: str, path: str, line: int, section: str | None
+) -> ProfileParseError:
+    return ProfileParseError(message, path=path, line=line, section=section)
 
 
 class ReferenceDataError(KbError):

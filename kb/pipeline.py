@@ -7,11 +7,13 @@ atomically. A failure at any step leaves the published store as it was.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from rdflib import Graph, URIRef
 
@@ -141,6 +143,7 @@ def compile_dataset(
     *,
     reference: Reference | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> CompiledDataset:
     """Parse, link, build and validate every profile, writing canonical N-Quads to `sink`.
 
@@ -160,8 +163,9 @@ def compile_dataset(
     files = profile_files(settings.profiles)
     seen_slugs: dict[str, str] = {}
     started = time.perf_counter()
-    for index, path in enumerate(files, start=1):
-        graph, summary = compile_profile(path, ref, iris=iris)
+    for index, (path, (chunk, summary)) in enumerate(
+        zip(files, _compiled_profiles(files, ref, settings, jobs), strict=True), start=1
+    ):
         if summary.slug in seen_slugs:
             raise ProfileParseError(
                 f"profile {summary.slug!r} is also built from {seen_slugs[summary.slug]}: "
@@ -169,7 +173,8 @@ def compile_dataset(
                 path=path,
             )
         seen_slugs[summary.slug] = path.name
-        compiled.quads += _write_graph(sink, graph, URIRef(summary.graph))
+        sink.write(chunk)
+        compiled.quads += chunk.count(b"\n")
         compiled.profiles.append(summary)
         report = summary.report
         status = "ok" if report.conforms else "VIOLATES SHAPES"
@@ -181,6 +186,49 @@ def compile_dataset(
             + f" · {rate:.1f} profiles/s"
         )
     return compiled
+
+
+ProfileChunk = tuple[bytes, ProfileSummary]
+
+
+def _compiled_profiles(
+    files: list[Path], ref: Reference, settings: Settings, jobs: int
+) -> Iterator[ProfileChunk]:
+    """Each profile's canonical N-Quads and summary, in file order.
+
+    With several jobs, worker processes (each holding its own copy of the
+    reference) compile profiles in parallel; pySHACL is pure Python, so
+    processes, not threads, are what use more than one core.
+    """
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield _compile_chunk(path, ref, settings.iris)
+        return
+    context = multiprocessing.get_context("spawn")  # a clean interpreter, no inherited state
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)
+    ) as pool:
+        yield from pool.map(_compile_in_worker, files, chunksize=4)
+
+
+def _compile_chunk(path: Path, ref: Reference, iris: Iris) -> ProfileChunk:
+    graph, summary = compile_profile(path, ref, iris=iris)
+    chunk = canonical_nquads(graph_quads(graph, URIRef(summary.graph)))
+    # The results graph is only needed for reports made here; it does not cross processes.
+    light = replace(summary, report=replace(summary.report, results_graph=Graph()))
+    return chunk, light
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    _worker_state["ref"] = load_reference(settings)
+    _worker_state["iris"] = settings.iris
+
+
+def _compile_in_worker(path: Path) -> ProfileChunk:
+    return _compile_chunk(path, _worker_state["ref"], _worker_state["iris"])
 
 
 def _write_graph(sink: BinaryIO, graph: Graph, name: URIRef) -> int:
@@ -233,7 +281,9 @@ def validate_file(path: Path, settings: Settings) -> ValidationReport:
     return validate_graph(merge([data, ref.graph]), ref.shapes, ontology=ref.ontology)
 
 
-def build_knowledge_graph(settings: Settings, *, progress: Progress | None = None) -> BuildResult:
+def build_knowledge_graph(
+    settings: Settings, *, progress: Progress | None = None, jobs: int = 1
+) -> BuildResult:
     """Compile and validate into a new build directory; publish it only if all conforms.
 
     Any failure (bad input, violated shapes, an error while writing) discards
@@ -246,7 +296,9 @@ def build_knowledge_graph(settings: Settings, *, progress: Progress | None = Non
     try:
         dataset = build_dir / DATASET_FILE
         with dataset.open("wb") as sink:
-            compiled = compile_dataset(settings, sink, reference=reference, progress=progress)
+            compiled = compile_dataset(
+                settings, sink, reference=reference, progress=progress, jobs=jobs
+            )
         if not compiled.conforms:
             layout.discard(build_dir)
             return BuildResult(compiled, None, compiled.quads, time.perf_counter() - started)

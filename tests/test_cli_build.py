@@ -210,3 +210,40 @@ def test_entry_point_help_documents_commands() -> None:
     for command in ("build", "validate", "query", "export"):
         assert command in out
     assert "Exit codes" in out
+
+
+SHARED_PROFILES = REPO.parent / "shared" / "profiles"
+
+
+def _three_profiles(tmp_path: Path) -> Path:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for source in [REAL_PROFILE, *sorted(SHARED_PROFILES.glob("*.txt"))]:
+        shutil.copy(source, profiles / source.name)
+    return profiles
+
+
+def test_parallel_build_gives_the_same_bytes_as_a_serial_one(tmp_path: Path) -> None:
+    profiles = _three_profiles(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        store = tmp_path / f"store-{jobs}"
+        result = kb("build", "--profiles", profiles, "--store", store, "--jobs", jobs, "-q")
+        assert result.exit_code == 0, result.output
+        assert "built 3 profiles" in result.output
+        outputs.append(kb("export", "--store", store).stdout_bytes)
+    assert outputs[0] == outputs[1]
+    assert b"/id/profile/kestrelmouth-2021>" in outputs[0]
+
+
+def test_parallel_build_reports_the_bad_file_and_line(tmp_path: Path) -> None:
+    profiles = _three_profiles(tmp_path)
+    bad = profiles / "kestrelmouth-2021.txt"
+    lines = bad.read_text(encoding="utf-8").split("\n")
+    heading = next(i for i, line in enumerate(lines) if line.strip() == "PARTNERSHIPS")
+    lines[heading] = "MISCELLANEOUS MATTERS"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    result = kb("build", "--profiles", profiles, "--store", tmp_path / "s", "--jobs", "2", "-q")
+    assert result.exit_code == 2
+    assert f"kestrelmouth-2021.txt:{heading + 1}:" in result.stderr
+    assert not (tmp_path / "s" / "current").exists()
