@@ -125,9 +125,7 @@ def running_server(store: Path, log_dir: Path, **settings: object) -> Iterator[S
     command = [sys.executable, "-m", "kb.cli", "serve", "--store", str(store)]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
-            command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     root_path = str(settings.get("root_path", ""))
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:

@@ -128,7 +128,10 @@ def test_400_bad_timeout(server: Server) -> None:
     ("method", "kwargs"),
     [
         ("POST", {"data": {"update": "CLEAR ALL"}}),
-        ("POST", {"content": b"CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}}),
+        (
+            "POST",
+            {"content": b"CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        ),
         ("GET", {"params": {"update": "CLEAR ALL"}}),
         ("POST", {"data": {"query": "DROP ALL"}}),
         ("GET", {"params": {"query": "LOAD <http://example.org/x.ttl>"}}),
@@ -151,9 +154,7 @@ def test_405_other_methods(server: Server) -> None:
 
 def test_406_lists_supported_types(server: Server) -> None:
     with server.client() as client:
-        response = client.get(
-            "/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}
-        )
+        response = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "image/png"})
         json_client = client.get(
             "/sparql",
             params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"},

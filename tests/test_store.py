@@ -89,3 +89,9 @@ def _write(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "data.nq"
     path.write_bytes(data)
     return path
+
+
+def test_a_query_naming_its_dataset_is_not_given_the_union(tmp_path: Path) -> None:
+    store = OxigraphStore.in_memory(_write(tmp_path, _nquads("a", "g1") + _nquads("b", "g2")))
+    rows = store.select(f"SELECT ?o FROM <{EX}g2> WHERE {{ ?s ?p ?o }}")
+    assert [r["o"].value for r in rows] == ["b"]

@@ -84,7 +84,9 @@ def _load_protocol_tests() -> list[ProtocolTest]:
                     path=str(graph.value(req, HT.absolutePath)),
                     headers=headers,
                     body=body,
-                    statuses={str(s).rsplit("#", 1)[-1] for s in graph.objects(resp, MF.expectedStatus)},
+                    statuses={
+                        str(s).rsplit("#", 1)[-1] for s in graph.objects(resp, MF.expectedStatus)
+                    },
                     boolean=None if expected_boolean is None else bool(expected_boolean.toPython()),
                     result_format=None if expected_format is None else str(expected_format),
                 )
@@ -130,11 +132,15 @@ def _check_result(request: ProtocolRequest, response: httpx.Response) -> None:
         assert response.json()["results"]["bindings"][0]["value"]["value"] == "1"
     elif request.result_format == "RDF":
         assert media in ("application/rdf+xml", "text/turtle", "application/n-triples")
-        rdflib.Graph().parse(data=response.content, format={"text/turtle": "turtle"}.get(media, media))
+        rdflib.Graph().parse(
+            data=response.content, format={"text/turtle": "turtle"}.get(media, media)
+        )
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("test", [t for t in PROTOCOL_TESTS if not t.is_update], ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "test", [t for t in PROTOCOL_TESTS if not t.is_update], ids=lambda t: t.name
+)
 def test_protocol_query(w3c_server: Server, test: ProtocolTest) -> None:
     with w3c_server.client() as client:
         for request in test.requests:

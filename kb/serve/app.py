@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from kb.errors import KbError
 from kb.serve.errors import http_error_handler, kb_error_handler
 from kb.serve.metrics import Metrics
-from kb.serve.middleware import RequestLogMiddleware
+from kb.serve.middleware import PrefixMiddleware, RequestLogMiddleware
 from kb.serve.routes import router
 from kb.serve.service import EXPOSED_HEADERS, SparqlService
 from kb.settings import Settings
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=86_400,
     )
     app.add_middleware(RequestLogMiddleware, metrics=metrics, log=settings.access_log)
+    if settings.root_path:
+        app.add_middleware(PrefixMiddleware, root_path=settings.root_path)
     return app
 
 

@@ -28,7 +28,7 @@ from kb.serve.negotiation import (
     TURTLE,
     MediaType,
 )
-from kb.serve.sparql_text import QueryForm
+from kb.sparql_text import QueryForm
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -29,7 +29,7 @@ from kb.errors import (
     UriTooLongError,
 )
 from kb.serve.negotiation import prefers_json
-from kb.serve.sparql_text import error_position
+from kb.sparql_text import error_position
 
 # Most specific class first: the first match decides.
 ERROR_TABLE: list[tuple[type[KbError], int, str]] = [

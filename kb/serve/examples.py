@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.serve.sparql_text import QueryForm, analyse
+from kb.sparql_text import QueryForm, analyse
 
 _FIELD = re.compile(r"#\s?(title|description|tags):\s*(.*)")
 _CONTINUATION = re.compile(r"#\s{2,}(\S.*)")

@@ -85,3 +85,24 @@ def _route_label(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
     return str(path) if path else "unmatched"
+
+
+class PrefixMiddleware:
+    """Accept both kinds of reverse proxy: those that strip the root path and those that don't.
+
+    uvicorn prepends `root_path` to every path, assuming the proxy stripped it;
+    when the proxy forwarded `/mgi/sparql` unchanged the path becomes
+    `/mgi/mgi/sparql`, and the duplicate is removed here.
+    """
+
+    def __init__(self, app: ASGIApp, *, root_path: str) -> None:
+        self.app = app
+        self.doubled = root_path + root_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.doubled and scope["type"] == "http":
+            path: str = scope["path"]
+            if path == self.doubled or path.startswith(self.doubled + "/"):
+                scope = {**scope, "path": path[len(self.doubled) // 2 :]}
+                scope.pop("raw_path", None)
+        await self.app(scope, receive, send)

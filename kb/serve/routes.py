@@ -13,7 +13,8 @@ from kb.serve.protocol import read_query_request
 from kb.serve.service import SparqlService
 
 
-def get_service(request: Request) -> SparqlService:
+async def get_service(request: Request) -> SparqlService:
+    # async: FastAPI would run a plain function in its thread pool, per request.
     service: SparqlService = request.app.state.service
     if not service.ready:
         raise StoreUnavailableError("the query workers are starting or restarting")

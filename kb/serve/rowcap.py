@@ -146,7 +146,6 @@ class _JsonLimiter:
         self.cap = cap
         self.rows = 0
         self.truncated = False
-        self.trailing_note = False
         self._in_head = True
         self._before_first = False
         self._held = b""
@@ -209,11 +208,8 @@ class _JsonLimiter:
         return data[:tail]
 
     def _closing(self) -> bytes:
-        if not self.trailing_note:
-            return b"]}}"
-        # Streaming: the head is gone, so the note follows the results (some strict
-        # parsers, pyoxigraph's among them, refuse members there; JSON.parse does not).
-        return b"]}," + json_note(self.cap)[1:-1] + b"}"
+        # The top-level object is left open: `close_json` adds the note where it can go.
+        return b"]}"
 
     def finish(self) -> bytes:
         held, self._held = self._held, b""
@@ -224,6 +220,16 @@ def json_note(cap: int) -> bytes:
     """The truncation members of a JSON result, as a JSON object."""
     note = TRUNCATION_NOTE.format(cap=cap)
     return json.dumps({"truncated": True, "rowCap": cap, "warning": note}).encode()
+
+
+def close_json(cap: int, *, streaming: bool) -> bytes:
+    """The end of a JSON result cut by `_JsonLimiter`.
+
+    Streaming, the head is already sent, so the note follows the results (strict
+    parsers such as pyoxigraph's refuse members there; JSON.parse does not).
+    Otherwise the object is just closed and `with_leading_json_note` puts the note first.
+    """
+    return b"," + json_note(cap)[1:] if streaming else b"}"
 
 
 def with_leading_json_note(body: bytes, cap: int) -> bytes:

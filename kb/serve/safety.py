@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from kb.errors import QueryRefusedError
 from kb.serve.protocol import UPDATE_REFUSED
-from kb.serve.sparql_text import QueryShape
+from kb.sparql_text import QueryShape
 
 
 def normalise_endpoint(iri: str) -> str:

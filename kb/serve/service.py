@@ -40,8 +40,8 @@ from kb.serve.negotiation import (
 from kb.serve.pool import ClientGoneError, Execution, Job, WorkerCommand, WorkerPool
 from kb.serve.protocol import QueryRequest
 from kb.serve.safety import check_endpoints_public, check_shape
-from kb.serve.sparql_text import QueryForm, analyse
 from kb.settings import Settings
+from kb.sparql_text import QueryForm, analyse
 from kb.store import StoreLayout
 
 log = logging.getLogger("kb.serve")

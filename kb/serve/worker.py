@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from kb.serve.rowcap import TRUNCATION_NOTE, row_limiter, with_leading_json_note
+from kb.serve.rowcap import TRUNCATION_NOTE, close_json, row_limiter, with_leading_json_note
 
 FRAME = struct.Struct(">cI")
 LENGTH = struct.Struct(">I")
@@ -140,8 +140,6 @@ class LimitedOutput:
         if self.limiter is None:
             self.sink.add(bytes(data))
             return len(data)
-        if hasattr(self.limiter, "trailing_note"):
-            self.limiter.trailing_note = self.sink.streaming
         self.sink.add(self.limiter.feed(bytes(data)))
         if self.limiter.truncated:
             raise _RowCapReachedError
@@ -212,7 +210,8 @@ class Worker:
             result.serialize(output, format=RESULT_FORMATS[media])
             output.close_stream()
         except _RowCapReachedError:
-            pass
+            if media == "application/sparql-results+json":
+                sink.add(close_json(job["row_cap"], streaming=sink.streaming))
         limiter = output.limiter
         rows = limiter.rows if limiter else 0
         truncated = bool(limiter and limiter.truncated)

@@ -9,6 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.errors import QuerySyntaxError, StoreError, StoreUnavailableError
+from kb.sparql_text import analyse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -66,12 +67,16 @@ class OxigraphStore:
         default_graph: Iterable[str] | None = None,
         named_graphs: Iterable[str] | None = None,
     ) -> Any:
-        """Run a query; returns pyoxigraph's solutions, boolean or triples."""
+        """Run a query; returns pyoxigraph's solutions, boolean or triples.
+
+        The default graph is the union of all named graphs unless the caller
+        or the query itself (FROM / FROM NAMED) names the dataset.
+        """
         options: dict[str, Any] = {}
         defaults = [ox.NamedNode(g) for g in default_graph or ()]
         if defaults:
             options["default_graph"] = defaults
-        else:
+        elif not analyse(sparql).has_dataset_clause:
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

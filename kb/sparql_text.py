@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import urljoin
 
 
@@ -77,7 +78,9 @@ class QueryShape:
     """Endpoint IRI of each SERVICE, None where it is a variable or unresolvable."""
 
 
+@lru_cache(maxsize=512)
 def analyse(text: str) -> QueryShape:
+    """Form, update, dataset clause and SERVICE endpoints of a text (cached: clients repeat)."""
     toks = tokens(text)
     prefixes: dict[str, str] = {}
     base = ""
