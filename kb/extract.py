@@ -13,11 +13,16 @@ How (details and measured quality in docs/extraction.md):
      words joined by connectors such as "de la", "of the"), English pre-modifiers
      ("Kestrelmouth City Council"), coordinated plurals split into their bodies
      ("Secretarías del Interior y Planeación"), a stated parent cut off
-     ("… de la Alcaldía");
+     ("… de la Alcaldía"); lower-case heads with a proper-noun or quoted complement
+     ("sous-préfecture de Montbrison"); posts ("le maire");
+   - "Name (ACR)" where ACR spells the name's initials: one body, even when the
+     head rules cut it or no head is listed;
    - acronyms defined in parentheses, then every later use of them;
    - instruments: numbered references ("Circular 254 de 2018"), titled ones
-     ("Plan de Desarrollo Municipal de Bucaramanga"), quoted titles, and
-     unnamed but existing ones ("rutas de protección"), minus those stated as absent.
+     ("Plan de Desarrollo Municipal de Bucaramanga"), sentence-case titles up to a
+     year or "(núm. N)", quoted titles, "Title (Ley N de YYYY)" as one, and unnamed
+     but existing ones ("rutas de protección"), minus those stated as absent (an
+     unnamed one after a negation, a named one only under "no"/"un").
 2. Resolution, per profile: one identity per body (place qualifiers, articles and
    "municipal" adjectives do not count; a city has one executive), slugs from
    the gazetteer or minted as `{place}--{name}`, types from the head noun, parents
@@ -47,10 +52,12 @@ from kb.extract_rules import (
     rules_at,
 )
 from kb.extract_text import (
+    OPENING_QUOTES,
     PhraseIndex,
     Token,
     YearSpan,
     find_years,
+    fold,
     phrase_tokens,
     quote_pairs,
     sentence_spans,
@@ -114,6 +121,8 @@ class _InstrumentCandidate:
     kind: str  # numbered | titled | quoted | generic
     creator_tok: int | None = None
     entity: str = ""
+    key_title: str = ""  # the title that gives the identity key, when not `title`
+    aliases: tuple[str, ...] = ()  # other references folded into this one
 
 
 _Candidate = _OrgCandidate | _InstrumentCandidate
@@ -291,6 +300,14 @@ class _Extractor:
             (phrase_tokens(m), True) for m in self.lang.number_markers
         )
         self._year_links = PhraseIndex((phrase_tokens(m), True) for m in self.lang.year_links)
+        self._paren_acronyms: set[str] = set()
+        self._known_names: set[tuple[str, ...]] = set()
+        self._place_stems = {
+            w[:5]
+            for name in (*self.place_names, self.profile.designation or "")
+            for w in phrase_tokens(name)
+            if len(w) >= 5
+        }
 
     # -- driver --
 
@@ -302,6 +319,21 @@ class _Extractor:
             self.works.append(work)
         if self.country is None:
             self.country = self._infer_country()
+        # Acronyms the profile defines in parentheses, or curated ones: "… de la DSU"
+        # names a specific parent even though "DSU" is no head noun.
+        self._paren_acronyms = set(self._gaz_acronyms)
+        for work in self.works:
+            t = work.tokens
+            for k in range(1, len(t) - 1):
+                if t[k].is_acronym and t[k - 1].text == "(" and t[k + 1].text == ")":
+                    self._paren_acronyms.add(t[k].text)
+        # Names the profile writes in full: a coordinated plural is not split inside
+        # one of them ("Ministerios de Educación y de Ciencia y Tecnología").
+        self._known_names = set()
+        for work in self.works:
+            for c in self._rule_orgs(work):
+                if c.head is not None and not c.synthetic and not c.head.plural:
+                    self._known_names.add(self._plain_key(c.name_words))
         for work in self.works:
             gaz = [c for c in work.raw_gazetteer if self._usable(c)]
             for c in gaz:
@@ -369,6 +401,9 @@ class _Extractor:
 
     # -- rule-built institution names --
 
+    def _plain_key(self, words: Sequence[str]) -> tuple[str, ...]:
+        return _strip_key(words, self.lang, self.place_words, self.municipal) or tuple(words)
+
     def _rule_orgs(self, work: _FindingWork) -> list[_OrgCandidate]:
         tokens = work.tokens
         lang = self.lang
@@ -376,7 +411,7 @@ class _Extractor:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            if not (tok.is_alpha and tok.is_cap):
+            if not tok.is_alpha:
                 i += 1
                 continue
             match = lang.heads.match(tokens, i)
@@ -385,13 +420,205 @@ class _Extractor:
                 continue
             n, head = match
             assert isinstance(head, Head)
-            built = self._build_name(work, i, n, head, found)
+            if tok.is_cap:
+                built = self._build_name(work, i, n, head, found)
+            else:
+                built = self._lowercase_head(work, i, n, head, found)
             if not built:
                 i += 1
                 continue
             found.extend(built)
             i = max(c.end_tok for c in built)
         found += self._apposition_orgs(work, found)
+        found += self._posts(work, found)
+        found = self._acronym_phrases(work, found)
+        return found
+
+    def _lowercase_head(
+        self, work: _FindingWork, i: int, n: int, head: Head, before: list[_OrgCandidate]
+    ) -> list[_OrgCandidate]:
+        """A head written in lower case names one body only with a specific complement:
+        a proper noun ("sous-préfecture de Montbrison", "association Terre d'Asile"), a
+        quoted name ("comité technique « … »"), or, for the few heads listed as
+        `lowercase_bare`, a definite article ("la police municipale")."""
+        tokens = work.tokens
+        lang = self.lang
+        if head.plural or not lang.head_initial:
+            return []  # English writes every name in Title Case
+        bare = next(
+            (
+                len(words)
+                for words in lang.lowercase_bare
+                if tuple(t.folded for t in tokens[i : i + len(words)]) == words
+            ),
+            0,
+        )
+        built = self._build_name(work, i, n, head, before, lowercase=True)
+        if not built:
+            return []
+        cand = built[0]
+        if len(built) > 1 or cand.left_words or cand.parent_tok is not None:
+            return []  # "le bureau de la Préfecture": a part of a named body
+        if self._determiner_before(work, i) in lang.indefinites:
+            return []  # "es un grupo de WhatsApp": a description, not a name
+        specific = False
+        place_only = True
+        for k in range(i + n, cand.end_tok):
+            t = tokens[k]
+            if t.text in OPENING_QUOTES:
+                specific, place_only = True, False
+                break
+            if t.is_alpha and t.is_cap and t.folded not in lang.determiners:
+                specific = True
+                if not self._is_place_at(tokens, k):
+                    place_only = False
+        if specific and (not place_only or head.bare):
+            # Trailing lower-case words are the sentence's, not the name's
+            # ("association Terre d'Asile pour un accompagnement …").
+            end = cand.end_tok
+            while end > i + n and not (
+                tokens[end - 1].is_cap or tokens[end - 1].text in OPENING_QUOTES.values()
+            ):
+                end -= 1
+            if end != cand.end_tok:
+                _, _, text = work.surface(i, end)
+                cand = replace(cand, end_tok=end, name=text, name_words=phrase_tokens(text))
+            return [cand]
+        if bare and self._determiner_before(work, i) in (lang.articles | lang.contractions):
+            _, _, text = work.surface(i, i + bare)
+            return [replace(cand, end_tok=i + bare, name=text, name_words=phrase_tokens(text))]
+        return []
+
+    def _posts(self, work: _FindingWork, found: list[_OrgCandidate]) -> list[_OrgCandidate]:
+        """A post written as an actor after a definite article ("le maire", "el
+        alcalde"), unless it is part of a longer name ("Office of the Mayor")."""
+        tokens = work.tokens
+        lang = self.lang
+        taken = {k for c in found for k in range(c.start_tok, c.end_tok)}
+        out = []
+        for i in range(1, len(tokens)):
+            if i in taken or not tokens[i].is_alpha:
+                continue
+            match = lang.posts.match(tokens, i)
+            if match is None:
+                continue
+            n, type_code = match
+            if self._determiner_before(work, i) not in (lang.articles | lang.contractions):
+                continue
+            # A post followed by a capitalised name is a person's title ("el alcalde Pérez").
+            if i + n < len(tokens) and tokens[i + n].is_cap and tokens[i + n].is_alpha:
+                continue
+            _, _, text = work.surface(i, i + n)
+            words = phrase_tokens(text)
+            head = Head(text, str(type_code), False, True, False, None, words)
+            out.append(_OrgCandidate(i, i + n, text, words, head=head))
+        return out
+
+    # -- acronyms that spell a name's initials --
+
+    def _initials_start(self, tokens: Sequence[Token], paren: int, acronym: str) -> int | None:
+        """Start of the phrase before "(ACR)" whose initials spell ACR, or None.
+
+        Each content word gives a prefix of itself (at least its first letter) or is
+        skipped; function words (connectors, articles) are skipped freely; the first
+        word must give the acronym's first letter. Few content words may be skipped
+        (IMEBU skips "Fomento Empresarial"). The start is a capitalised word or a head."""
+        letters = fold(acronym)
+        if not letters.isalpha() or len(letters) < 2:
+            return None
+        lang = self.lang
+        k = paren - 1
+        floor = max(0, paren - 16)
+        starts = []
+        while k >= floor:
+            t = tokens[k]
+            if not t.is_alpha:
+                break
+            starter = (t.is_cap and t.folded not in lang.determiners) or lang.heads.match(tokens, k)
+            if starter and t.folded not in lang.stopwords and not t.is_acronym:
+                starts.append(k)
+            k -= 1
+        best: tuple[int, int] | None = None  # (skips, -len)
+        best_start = None
+        for start in starts:
+            words: list[str] = []
+            for t in tokens[start:paren]:
+                if (t.folded,) in lang.connectors or t.folded in lang.determiners:
+                    words.append("")
+                    continue
+                words.extend(p for p in t.folded.replace("'", "-").split("-") if p)
+            skips = _align_initials(letters, [w for w in words if w])
+            if skips is None:
+                continue
+            content = sum(1 for w in words if w)
+            if skips > max(1, content // 3):
+                continue
+            score = (skips, -(paren - start))
+            if best is None or score < best:
+                best, best_start = score, start
+        return best_start
+
+    def _acronym_phrases(
+        self, work: _FindingWork, found: list[_OrgCandidate]
+    ) -> list[_OrgCandidate]:
+        """ "Name (ACR)" where ACR spells the name's initials: the whole phrase is one
+        body. This joins a name cut at a coordinator ("Coordenadoria … de Proteção e
+        Defesa Civil (COMHDEC)") or at a lower-case word ("Association nationale des
+        maires et élus ruraux (ANMER)"), and it finds names whose head is in no
+        list ("Fondo Nacional de Vivienda (FONAVI)"), if they state a scope or
+        the place ("Nacional", "Regional", a demonym)."""
+        tokens = work.tokens
+        lang = self.lang
+        for p in range(1, len(tokens) - 2):
+            if not (
+                tokens[p].text == "(" and tokens[p + 1].is_acronym and tokens[p + 2].text == ")"
+            ):
+                continue
+            start = self._initials_start(tokens, p, tokens[p + 1].text)
+            if start is None:
+                continue
+            if (
+                lang.keywords.match(tokens, start) is not None
+                and lang.heads.match(tokens, start) is None
+            ):
+                continue  # "Plan … (PCS)": an instrument
+            inside = [c for c in found if c.start_tok < p and c.end_tok > start]
+            if any(c.start_tok == start and c.end_tok == p for c in inside):
+                continue
+            if any(c.start_tok < start or c.end_tok > p or c.synthetic for c in inside):
+                continue
+            head: Head | None = None
+            left = 0
+            if inside and inside[0].start_tok == start:
+                head, left = inside[0].head, inside[0].left_words
+            else:
+                match = lang.heads.match(tokens, start)
+                if match is not None:
+                    head = match[1]  # type: ignore[assignment]
+            if head is not None and head.plural:
+                continue
+            _, _, text = work.surface(start, p)
+            words = phrase_tokens(text)
+            if head is None:
+                if len([w for w in words if (w,) not in lang.connectors]) < 2:
+                    continue
+                stated = any(_contains(words, m) for m, _ in lang.scope_markers) or any(
+                    w[:5] in self._place_stems for w in words if len(w) >= 5
+                )
+                if not stated:
+                    continue
+                head = Head(
+                    tokens[start].text,
+                    self.rules.fallback_type,
+                    False,
+                    False,
+                    False,
+                    None,
+                    (tokens[start].folded,),
+                )
+            found = [c for c in found if c not in inside]
+            found.append(_OrgCandidate(start, p, text, words, head=head, left_words=left))
+        found.sort(key=lambda c: c.start_tok)
         return found
 
     def _apposition_orgs(
@@ -416,12 +643,19 @@ class _Extractor:
         return tok.is_alpha and tok.is_cap and not tok.is_acronym
 
     def _build_name(
-        self, work: _FindingWork, i: int, n: int, head: Head, before: list[_OrgCandidate]
+        self,
+        work: _FindingWork,
+        i: int,
+        n: int,
+        head: Head,
+        before: list[_OrgCandidate],
+        *,
+        lowercase: bool = False,
     ) -> list[_OrgCandidate]:
         tokens = work.tokens
         lang = self.lang
         start = i
-        if not lang.head_initial:
+        if not lang.head_initial and not lowercase:
             floor = max((c.end_tok for c in before), default=0)
             while (
                 start - 1 >= floor
@@ -441,19 +675,26 @@ class _Extractor:
         first_prep: tuple[str, ...] = ()
         while j < len(tokens):
             t = tokens[j]
-            if (
-                t.text == ","
-                and head.plural
-                and complement
-                and j + 1 < len(tokens)
-                and self._is_name_word(tokens[j + 1])
-                and lang.heads.match(tokens, j + 1) is None
-            ):
-                # "Secretarías de Cultura, Deporte y Turismo": a list of conjuncts.
-                conjuncts.append((conj_start, last, conj_prep))
-                conj_start, conj_prep = j + 1, ()
-                j += 1
-                continue
+            if t.text == "," and head.plural and complement and j + 1 < len(tokens):
+                # "Secretarías de Cultura, Deporte y Turismo": a list of conjuncts;
+                # "Secretarias Municipais de Habitação, de Cultura e de …": with the
+                # preposition repeated.
+                prep = lang.connectors.match(tokens, j + 1)
+                k = j + 1 + (prep[0] if prep is not None else 0)
+                if (
+                    k < len(tokens)
+                    and (self._is_name_word(tokens[k]) or (prep and self._lower_word(tokens, k)))
+                    and lang.heads.match(tokens, k) is None
+                    and (prep is None or tokens[j + 1].folded not in lang.coordinators)
+                ):
+                    conjuncts.append((conj_start, last, conj_prep))
+                    conj_start = j + 1
+                    conj_prep = tuple(x.folded for x in tokens[j + 1 : k])
+                    j = k
+                    if not self._is_name_word(tokens[k]):
+                        j = last = k + 1
+                        complement += 1
+                    continue
             if not t.is_word:
                 break
             conn = lang.connectors.match(tokens, j)
@@ -475,6 +716,19 @@ class _Extractor:
                         and lang.lowercase_complements
                     ):
                         j = nxt  # "Office … de l'immigration et de l'intégration"
+                        continue
+                    if (
+                        follow is not None
+                        and head.plural
+                        and nt.folded not in lang.coordinators
+                        and self._lower_word(tokens, nxt + follow[0])
+                    ):
+                        # "Directions de la culture et du sport"
+                        conjuncts.append((conj_start, last, conj_prep))
+                        conj_start = nxt
+                        conj_prep = tuple(x.folded for x in tokens[nxt : nxt + follow[0]])
+                        j = last = nxt + follow[0] + 1
+                        complement += 1
                         continue
                     if nt.folded in lang.determiners or nt.is_acronym or not nt.is_alpha:
                         break
@@ -498,11 +752,16 @@ class _Extractor:
                     continue
                 if (
                     words in lang.parent_connectors
-                    and nt.is_cap
-                    and lang.heads.match(tokens, nxt) is not None
-                    and not self._is_place_at(tokens, nxt)
+                    and tokens[j - 1].folded not in lang.coordinators
+                ) and (
+                    (
+                        nt.is_cap
+                        and lang.heads.match(tokens, nxt) is not None
+                        and not self._is_place_at(tokens, nxt)
+                    )
+                    or (nt.is_acronym and nt.text in self._paren_acronyms)
                 ):
-                    parent_tok = nxt
+                    parent_tok = nxt  # "… de la Alcaldía", "… de la DSU"
                     break
                 keyword = lang.keywords.match(tokens, nxt)
                 if self._is_name_word(nt) and (keyword is None or keyword[1].plural):
@@ -538,11 +797,26 @@ class _Extractor:
                 complement += 1
                 continue
             break
+        if not head.plural and j == last and last < len(tokens):
+            # A quoted name after the head: "comité de pilotage « Vivre ensemble »".
+            close = OPENING_QUOTES.get(tokens[last].text)
+            k = last + 1
+            while close and k < min(len(tokens), last + 16) and tokens[k].text != close:
+                k += 1
+            if (
+                close
+                and k < len(tokens)
+                and tokens[k].text == close
+                and k > last + 1
+                and lang.keywords.match(tokens, last + 1) is None
+            ):
+                last = k + 1
+                complement += 1
         if head.plural:
             if not conjuncts:
                 return []  # "las secretarías municipales", "múltiples Secretarías"
             conjuncts.append((conj_start, last, conj_prep))
-            return self._conjunct_candidates(work, head, conjuncts)
+            return self._conjunct_candidates(work, head, conjuncts, parent_tok)
         multiword = len(head.words) > 1
         if not (complement or left_words or head.bare or (multiword and not head.needs_complement)):
             return []
@@ -559,6 +833,18 @@ class _Extractor:
             left_words=left_words,
         )
         return [cand]
+
+    def _lower_word(self, tokens: Sequence[Token], k: int) -> bool:
+        """A lower-case content word that may complete a French-style name."""
+        if not self.lang.lowercase_complements or k >= len(tokens):
+            return False
+        t = tokens[k]
+        return (
+            t.is_alpha
+            and not t.is_cap
+            and t.folded not in self.lang.determiners
+            and self.lang.connectors.match(tokens, k) is None
+        )
 
     def _name_adjective(self, tok: Token, *, by_suffix: bool | None = None) -> bool:
         """A lower-case adjective that may sit inside a name or an unnamed instrument."""
@@ -579,33 +865,82 @@ class _Extractor:
         )
 
     def _conjunct_candidates(
-        self, work: _FindingWork, head: Head, conjuncts: list[tuple[int, int, tuple[str, ...]]]
+        self,
+        work: _FindingWork,
+        head: Head,
+        conjuncts: list[tuple[int, int, tuple[str, ...]]],
+        parent_tok: int | None = None,
     ) -> list[_OrgCandidate]:
         """'Secretarías del Interior y Planeación' -> two bodies, each with its own span
-        and its name rebuilt from the singular head ("Secretaría de Planeación")."""
-        text = work.finding.text
+        and its name rebuilt from the singular head ("Secretaría de Planeación").
+
+        A bare "y" does not split when the other conjuncts repeat their preposition
+        ("Ministerios de Educación y de Ciencia y Tecnología") or when the joined name is one
+        the profile writes elsewhere."""
         tokens = work.tokens
         head_end = conjuncts[0][0] + len(head.words)
         singular = replace(head, plural=False)
+        repeated = any(prep for _, _, prep in conjuncts[1:])
+        merged: list[tuple[int, int, tuple[str, ...]]] = []
+        for s, e, prep in conjuncts:
+            if merged and not prep and s > 0 and tokens[s - 1].folded in self.lang.coordinators:
+                ps, _, pprep = merged[-1]
+                joined = self._conjunct_name(work, head, ps, e, pprep, len(merged) == 1)
+                if repeated or self._plain_key(phrase_tokens(joined)) in self._known_names:
+                    merged[-1] = (ps, e, pprep)
+                    continue
+            merged.append((s, e, prep))
+        if len(merged) < 2:
+            # Not a coordination after all: one body under a plural head is generic.
+            return []
         out = []
-        for index, (s, e, prep) in enumerate(conjuncts):
+        for index, (s, e, prep) in enumerate(merged):
             if e <= s or (index == 0 and e <= head_end):
                 continue
-            if index == 0:
-                name = f"{head.label} {text[tokens[head_end].start : tokens[e - 1].end]}"
-            else:
-                words_start = s + len(prep)
-                tail = text[tokens[words_start].start : tokens[e - 1].end]
-                joiner = (
-                    text[tokens[s].start : tokens[words_start].start].strip()
-                    if prep
-                    else self.lang.default_preposition
-                )
-                name = " ".join(x for x in (head.label, joiner, tail) if x)
+            name = self._conjunct_name(work, head, s, e, prep, index == 0)
             out.append(
-                _OrgCandidate(s, e, name, phrase_tokens(name), head=singular, synthetic=index > 0)
+                _OrgCandidate(
+                    s,
+                    e,
+                    name,
+                    phrase_tokens(name),
+                    head=singular,
+                    synthetic=index > 0,
+                    parent_tok=parent_tok,
+                )
             )
         return out
+
+    def _conjunct_name(
+        self, work: _FindingWork, head: Head, s: int, e: int, prep: tuple[str, ...], first: bool
+    ) -> str:
+        """The singular name of one conjunct: the head's label, the joiner, the words."""
+        text = work.finding.text
+        tokens = work.tokens
+        if not first:
+            words_start = s + len(prep)
+            tail = text[tokens[words_start].start : tokens[e - 1].end]
+            joiner = (
+                text[tokens[s].start : tokens[words_start].start].strip()
+                if prep
+                else self.lang.default_preposition
+            )
+            return " ".join(x for x in (head.label, joiner, tail) if x)
+        head_end = s + len(head.words)
+        if e <= head_end:
+            return head.label
+        base = tokens[head_end].start
+        tail = text[base : tokens[e - 1].end]
+        # "Secretarias Municipais de …" -> "Secretaria Municipal de …"
+        for t in reversed(tokens[head_end:e]):
+            single = next(
+                (a for a in self.lang.name_adjectives if _plural_of(t.folded, a, self.lang)),
+                None,
+            )
+            if single is not None:
+                form = single.capitalize() if t.is_cap else single
+                tail = tail[: t.start - base] + form + tail[t.end - base :]
+        return f"{head.label} {tail}"
 
     def _choose_orgs(
         self, gazetteer: list[_OrgCandidate], rules: list[_OrgCandidate]
@@ -660,6 +995,16 @@ class _Extractor:
         )
         if not negated:
             return False
+        if isinstance(cand, _InstrumentCandidate) and cand.kind != "generic":
+            # A named instrument after a negation is not absent ("aún no ha aprobado
+            # el proyecto de Ley …", "no ha ratificado el Convenio …"), unless the
+            # negation or an indefinite article governs it ("There is no Migration
+            # Strategy", "no cuenta con un Plan …").
+            det = self._determiner_before(work, start_tok)
+            if det in {"de", "d'"}:  # French "pas de Plan …" vs "projet de Loi …"
+                k = start_tok - 2
+                return k >= 0 and work.tokens[k].folded in self.lang.negations
+            return det is not None and (det in self.lang.negations or det in self.lang.indefinites)
         det = self._determiner_before(work, start_tok)
         lang = self.lang
         definite = (
@@ -699,7 +1044,43 @@ class _Extractor:
             chosen.append(cand)
         chosen = [c for c in chosen if not self._absent(work, c.start_tok, c)]
         chosen.sort(key=lambda c: c.start)
-        return chosen
+        return self._merge_number_references(work, chosen)
+
+    def _merge_number_references(
+        self, work: _FindingWork, chosen: list[_InstrumentCandidate]
+    ) -> list[_InstrumentCandidate]:
+        """ "Title (number reference)" is one instrument: "Ley Orgánica … (Ley 938 de
+        2017)", "Lei de Acolhimento (Lei nº 5.432/2018)". The title keeps the identity,
+        and the number reference alone names the same instrument elsewhere."""
+        tokens = work.tokens
+        text = work.finding.text
+        out: list[_InstrumentCandidate] = []
+        for cand in chosen:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and cand.kind == "numbered"
+                and prev.kind in {"titled", "quoted"}
+                and prev.end_tok < len(tokens)
+                and tokens[prev.end_tok + (prev.kind == "quoted")].text == "("
+                and cand.start_tok == prev.end_tok + 1 + (prev.kind == "quoted")
+                and cand.end_tok < len(tokens)
+                and tokens[cand.end_tok].text == ")"
+            ):
+                end = tokens[cand.end_tok].end
+                merged = replace(
+                    prev,
+                    end_tok=cand.end_tok + 1,
+                    end=end,
+                    title=text[prev.start : end],
+                    key_title=prev.key_title or prev.title,
+                    aliases=(*prev.aliases, cand.title),
+                    creator_tok=prev.creator_tok or self._creator_after(work, cand.end_tok + 1),
+                )
+                out[-1] = merged
+                continue
+            out.append(cand)
+        return out
 
     def _keyword_at(self, tokens: Sequence[Token], i: int) -> tuple[int, Keyword] | None:
         match = self.lang.keywords.match(tokens, i)
@@ -745,6 +1126,16 @@ class _Extractor:
             marker = self._number_markers.match(tokens, j)
             if marker is not None:
                 j += marker[0]
+            if marker is None and (date_end := self._date_after(tokens, j)) is not None:
+                # "délibération du 14 avril 2021": a dated act without a number.
+                start = self._left_modifiers(tokens, i)
+                type_code = self.lang.numbered_types.get(tokens[i].folded, kw[1].instrument_type)
+                cand = self._candidate(
+                    work, start, date_end, kw[1], "numbered", type_code=type_code
+                )
+                cand.creator_tok = self._creator_after(work, date_end)
+                out.append(cand)
+                continue
             if j >= len(tokens) or not tokens[j].is_number:
                 continue
             number_start = j
@@ -765,12 +1156,41 @@ class _Extractor:
                 year_tok = tokens[j + link[0]]
                 if re.fullmatch(r"\d{4}", year_tok.text):
                     j += link[0] + 1
+            date_end = self._date_after(tokens, j)
+            if date_end is not None:
+                j = date_end  # "n° 2019-45 du 3 juin 2019"
             start = self._left_modifiers(tokens, i)
             type_code = self.lang.numbered_types.get(tokens[i].folded, kw[1].instrument_type)
             cand = self._candidate(work, start, j, kw[1], "numbered", type_code=type_code)
             cand.creator_tok = self._creator_after(work, j)
             out.append(cand)
         return out
+
+    def _date_after(self, tokens: Sequence[Token], j: int) -> int | None:
+        """End of a full date that follows a reference ("du 3 juin 2019", "del 5 de
+        mayo de 2020", "of 3 June 2019"), or None."""
+        link = self._year_links.match(tokens, j)
+        if link is None or tokens[j].text in {",", "/"}:
+            return None
+        k = j + link[0]
+        if k >= len(tokens) or not (
+            re.fullmatch(r"\d{1,2}", tokens[k].text) or tokens[k].folded in self.lang.months
+        ):
+            return None
+        month = False
+        for m in range(k, min(len(tokens), k + 6)):
+            t = tokens[m]
+            if t.folded in self.lang.months and not t.is_number:
+                month = True
+            elif re.fullmatch(r"\d{4}", t.text):
+                return m + 1 if month else None
+            elif (
+                not (re.fullmatch(r"\d{1,2}", t.text) or t.text in {",", "º", "°"})
+                and (t.folded,) not in self.lang.connectors
+                and t.folded != "er"
+            ):
+                return None
+        return None
 
     def _title_extent(self, work: _FindingWork, j: int) -> tuple[int, int, int | None]:
         """Extend a title to the right: (end token, named words, creator token)."""
@@ -876,6 +1296,17 @@ class _Extractor:
             start = self._left_modifiers(tokens, i)
             end, named, creator = self._title_extent(work, i + kw[0])
             multiword = len(kw[1].label.split()) > 1
+            if named and self._sentence_case(tokens, i, kw[0]):
+                end = self._year_suffix(tokens, end)
+            if not named and start == i and self._sentence_case(tokens, i, kw[0]):
+                # "Convenio sobre la seguridad social (norma mínima), 1952 (núm. 102)"
+                end = self._sentence_case_end(tokens, i + kw[0])
+                if end is not None:
+                    type_code = self.lang.sentence_case_types.get(tokens[i].folded)
+                    cand = self._candidate(work, i, end, kw[1], "titled", type_code=type_code)
+                    cand.creator_tok = self._creator_after(work, end)
+                    out.append(cand)
+                    continue
             if not named and start == i and not multiword:
                 continue
             if end <= i + kw[0] - 1:
@@ -884,6 +1315,92 @@ class _Extractor:
             cand.creator_tok = creator if creator is not None else self._creator_after(work, end)
             out.append(cand)
         return out
+
+    def _sentence_case(self, tokens: Sequence[Token], i: int, n: int) -> bool:
+        return tuple(t.folded for t in tokens[i : i + n]) in self.lang.sentence_case
+
+    def _sentence_case_end(self, tokens: Sequence[Token], j: int) -> int | None:
+        """A title in sentence case runs on over lower-case words to a clear end: a
+        year introduced by a comma or a year link (", 1952", "de 2021"), maybe followed
+        by "(núm. 102)"; or a "(núm. N)" of its own. Without such an end there is no
+        title (the words may be the sentence's own)."""
+        lang = self.lang
+        conn = lang.connectors.match(tokens, j)
+        if conn is None or tokens[j].folded in lang.coordinators:
+            return None
+        k = j + conn[0]
+        words = 0
+        limit = min(len(tokens), j + 24)
+        while k < limit:
+            t = tokens[k]
+            if t.text == "(":
+                close = next(
+                    (m for m in range(k + 1, min(len(tokens), k + 6)) if tokens[m].text == ")"),
+                    None,
+                )
+                if close is None:
+                    return None
+                if self._number_markers.match(tokens, k + 1) is not None:
+                    return close + 1  # "(núm. 102)"
+                if not all(x.is_alpha and not x.is_cap for x in tokens[k + 1 : close]):
+                    return None
+                k = close + 1
+                continue
+            if t.text == "," or (t.is_word and self._year_links.match(tokens, k) is not None):
+                link = self._year_links.match(tokens, k)
+                step = link[0] if link is not None else 1
+                if k + step < len(tokens) and re.fullmatch(r"\d{4}", tokens[k + step].text):
+                    end = k + step + 1
+                    if (
+                        end + 1 < len(tokens)
+                        and tokens[end].text == "("
+                        and self._number_markers.match(tokens, end + 1) is not None
+                    ):
+                        close = next(
+                            (
+                                m
+                                for m in range(end + 2, min(len(tokens), end + 6))
+                                if tokens[m].text == ")"
+                            ),
+                            None,
+                        )
+                        if close is not None:
+                            end = close + 1
+                    return end
+                if t.text == ",":
+                    return None
+            if not t.is_alpha:
+                return None
+            if t.is_cap and lang.heads.match(tokens, k) is not None:
+                return None
+            words += 1
+            if words > 12:
+                return None
+            k += 1
+        return None
+
+    def _year_suffix(self, tokens: Sequence[Token], end: int) -> int:
+        """ ", 1961" (and "(no 143)") closing a convention's title belongs to it."""
+        if not (
+            end + 1 < len(tokens)
+            and tokens[end].text == ","
+            and re.fullmatch(r"\d{4}", tokens[end + 1].text)
+        ):
+            return end
+        k = end + 2
+        if k < len(tokens) and tokens[k].is_word:
+            return end  # ", 2015 a vu …": the year starts a clause
+        if (
+            k + 1 < len(tokens)
+            and tokens[k].text == "("
+            and self._number_markers.match(tokens, k + 1)
+        ):
+            close = next(
+                (m for m in range(k + 2, min(len(tokens), k + 6)) if tokens[m].text == ")"), None
+            )
+            if close is not None:
+                return close + 1
+        return k
 
     def _quoted(self, work: _FindingWork) -> list[_InstrumentCandidate]:
         text = work.finding.text
@@ -982,6 +1499,10 @@ class _Extractor:
                     adjectives += 1
                 comp = lang.generic_complement_starts.match(tokens, j)
                 if comp is None:
+                    continue
+                if not adjectives and tokens[j].folded in lang.contractions:
+                    # "les parcours des familles": a complement with an article is an
+                    # argument ("the paths of the people"), not a kind of instrument.
                     continue
                 k = j + comp[0]
                 if (
@@ -1201,7 +1722,15 @@ class _Extractor:
             entity.parent_is_slug = gaz.parent is not None
         else:
             named = [c for c in cands if c.head is not None]
-            best = max(named, key=lambda c: (not c.synthetic, self._mentions_place(c), len(c.name)))
+            best = max(
+                named,
+                key=lambda c: (
+                    not c.synthetic,
+                    c.name[:1].isupper(),  # "Policía" over a lower-case "policía local"
+                    self._mentions_place(c),
+                    len(c.name),
+                ),
+            )
             entity.type_code, entity.scope = self._org_type(best)
             entity.label = self._label(best.name)
             if entity.key == "role:" + MUNICIPAL_GOVERNMENT:
@@ -1357,15 +1886,24 @@ class _Extractor:
     # -- resolution: instruments --
 
     def _resolve_instruments(self) -> None:
-        lang = self.lang
         for work in self.works:
             for cand in work.instruments:
                 if cand.entity.startswith("=acr:"):
                     target = self._acronym_targets[cand.entity[5:]]
                     cand.entity = target.entity
                     continue
-                words = _strip_key(phrase_tokens(cand.title), lang, self.place_words, frozenset())
-                cand.entity = "inst:" + " ".join(words or phrase_tokens(cand.title))
+                cand.entity = self._instrument_key(cand.key_title or cand.title)
+        # A number reference merged with its title ("… (Ley 938 de 2017)") names the
+        # same instrument when it is written alone.
+        aliases = {
+            self._instrument_key(alias): cand.entity
+            for work in self.works
+            for cand in work.instruments
+            for alias in cand.aliases
+        }
+        for work in self.works:
+            for cand in work.instruments:
+                cand.entity = aliases.get(cand.entity, cand.entity)
         for work in self.works:
             for index, cand in enumerate(work.instruments):
                 if not cand.entity:
@@ -1386,6 +1924,10 @@ class _Extractor:
         for entity in self.entities.values():
             if entity.kind is EntityKind.INSTRUMENT:
                 self._describe_instrument(entity)
+
+    def _instrument_key(self, title: str) -> str:
+        words = _strip_key(phrase_tokens(title), self.lang, self.place_words, frozenset())
+        return "inst:" + " ".join(words or phrase_tokens(title))
 
     def _describe_instrument(self, entity: _Entity) -> None:
         cands = [c for c in entity.candidates if c.kind != "acronym"] or entity.candidates
@@ -1430,15 +1972,47 @@ class _Extractor:
         return " " + " ".join(t.folded for t in work.tokens[lo:hi]) + " "
 
     def _status(self, work: _FindingWork, index: int) -> str:
+        """Status from cues that govern the instrument: before it in its clause (it is
+        the verb's object: "se encuentra formulando la Política…", "no ha ratificado el
+        Convenio…") or just after it ("…, que está en elaboración", "… was being
+        drafted"). A coordinated instrument with no cue of its own shares the status
+        of the one before it ("no ha ratificado el Convenio 97 ni el Convenio 143")."""
+        cand = work.instruments[index]
+        tokens = work.tokens
         lo, hi = self._window(work, index)
-        text = self._window_text(work, lo, hi)
+        before = self._window_text(work, lo, cand.start_tok)
+        after_start = cand.end_tok
+        if (
+            after_start + 2 < len(tokens)
+            and tokens[after_start].text == "("
+            and tokens[after_start + 2].text == ")"
+        ):
+            after_start += 3  # "(PCS)"
+        after = self._window_text(work, after_start, min(hi, after_start + 6))
         for status, cues in (
             ("not-ratified", self.lang.not_ratified),
             ("in-preparation", self.lang.in_preparation),
             ("planned", self.lang.planned),
         ):
-            if any(_has_cue(text, cue) for cue in cues):
+            if any(_has_cue(before, cue) or _has_cue(after, cue) for cue in cues):
                 return status
+        previous = [
+            k
+            for k, other in enumerate(work.instruments[:index])
+            if other.kind != "acronym" and other.end_tok <= cand.start_tok
+        ]
+        if previous:
+            k = previous[-1]
+            gap = tokens[work.instruments[k].end_tok : cand.start_tok]
+            lang = self.lang
+            if gap and all(
+                t.folded in lang.coordinators
+                or t.folded in lang.determiners
+                or t.folded in lang.negations
+                or t.text == ","
+                for t in gap
+            ):
+                return self._status(work, k)
         return "in-force"
 
     def _instrument_years(self, work: _FindingWork, index: int) -> set[int]:
@@ -1629,6 +2203,53 @@ def _merge_orgs(a: Organization, b: Organization) -> Organization:
     )
 
 
+def _plural_of(word: str, adjective: str, lang: LanguageRules) -> bool:
+    """Is `word` a plural of the (folded) adjective, by the simple suffix rules?"""
+    if word == adjective or not word.startswith(adjective[:3]):
+        return False
+    return word in {
+        adjective + "s",
+        adjective + "es",
+        adjective[:-1] + "is",
+        adjective[:-2] + "aux",
+    }
+
+
+def _align_initials(letters: str, words: Sequence[str]) -> int | None:
+    """Fewest content words skipped so that prefixes of the others, in order, spell
+    `letters` (the first word must contribute); None when impossible."""
+    if not words or not words[0].startswith(letters[0]):
+        return None
+    memo: dict[tuple[int, int], int | None] = {}
+
+    def best(a: int, w: int) -> int | None:
+        if a == len(letters):
+            return len(words) - w
+        if w == len(words):
+            return None
+        key = (a, w)
+        if key in memo:
+            return memo[key]
+        options = []
+        word = words[w]
+        length = 1
+        while length <= len(word) and a + length <= len(letters):
+            if word[:length] != letters[a : a + length]:
+                break
+            rest = best(a + length, w + 1)
+            if rest is not None:
+                options.append(rest)
+            length += 1
+        if w > 0:
+            rest = best(a, w + 1)
+            if rest is not None:
+                options.append(rest + 1)
+        memo[key] = min(options) if options else None
+        return memo[key]
+
+    return best(0, 0)
+
+
 def _find(words: Sequence[str], phrase: Sequence[str]) -> int | None:
     n = len(phrase)
     for i in range(len(words) - n + 1):
@@ -1642,5 +2263,8 @@ def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
 
 
 def _has_cue(window: str, cue: str) -> bool:
-    """A cue phrase (or word prefix, for stems like 'adoptad') inside a folded window."""
-    return f" {cue}" in window
+    """A cue phrase inside a folded window: whole words, or a word prefix when the
+    cue ends with "*" (stems such as 'adoptad*')."""
+    if cue.endswith("*"):
+        return f" {cue[:-1]}" in window
+    return f" {cue} " in window

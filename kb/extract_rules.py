@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,11 @@ class LanguageRules:
     creator_cues: PhraseIndex[bool]
     intro_words: PhraseIndex[bool]
     copulas: frozenset[str]
+    months: frozenset[str] = frozenset()
+    posts: PhraseIndex[str] = field(default_factory=lambda: PhraseIndex(()))
+    lowercase_bare: frozenset[tuple[str, ...]] = frozenset()
+    sentence_case: frozenset[tuple[str, ...]] = frozenset()
+    sentence_case_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def determiners(self) -> frozenset[str]:
@@ -155,6 +160,7 @@ class ExtractionRules:
     scope_types: Mapping[str, Mapping[str, str]]
     type_markers: tuple[TypeMarker, ...]
     languages: Mapping[str, LanguageRules]
+    fallback_type: str = "other"
 
     def for_language(self, language: str) -> LanguageRules:
         """Rules of a findings language; English's when the language has none."""
@@ -261,8 +267,28 @@ def _language(code: str, raw: Mapping[str, Any], path: Path) -> LanguageRules:
             scope_markers.append((phrase_tokens(word), scope))
     cues = dict(raw.get("cues", {}))
 
-    def cue_list(name: str) -> tuple[str, ...]:
-        return tuple(fold(w) for w in _strings(cues.get(name), f"{where}.cues.{name}", path))
+    def cue_list(name: str, *, stems: bool = False) -> tuple[str, ...]:
+        """Folded cues, tokenised like the text ("n'a" -> "n' a"). A trailing "*"
+        marks a stem; `stems=True` makes every cue one (the adoption list)."""
+        out = []
+        for w in _strings(cues.get(name), f"{where}.cues.{name}", path):
+            stem = stems or w.endswith("*")
+            words = " ".join(phrase_tokens(w.rstrip("*")))
+            out.append(words + ("*" if stem else ""))
+        return tuple(out)
+
+    posts_table = dict(raw.get("posts", {}))
+    post_entries = []
+    for type_code, words in posts_table.items():
+        _check_type(type_code, f"{where}.posts", path, INSTITUTION_TYPES)
+        for w in _strings(words, f"{where}.posts.{type_code}", path):
+            post_entries.append((phrase_tokens(w), type_code))
+    sentence_case_types = {
+        fold(k): _check_type(
+            v, f"{where}.instrument_rules.sentence_case_types", path, INSTRUMENT_TYPES
+        )
+        for k, v in dict(inst_rules.get("sentence_case_types", {})).items()
+    }
 
     return LanguageRules(
         language=code,
@@ -300,13 +326,22 @@ def _language(code: str, raw: Mapping[str, Any], path: Path) -> LanguageRules:
         in_preparation=cue_list("in_preparation"),
         planned=cue_list("planned"),
         not_ratified=cue_list("not_ratified"),
-        adoption=cue_list("adoption"),
+        adoption=cue_list("adoption", stems=True),
         year_prepositions=_folded_set(_strings(cues.get("year_prepositions"), where, path)),
         parent_cues=_index(_strings(cues.get("parent_cues"), where, path)),
         owner_cues=_index(_strings(cues.get("owner_cues"), where, path)),
         creator_cues=_index(_strings(cues.get("creator_cues"), where, path)),
         intro_words=_index(_strings(cues.get("intro_words"), where, path)),
         copulas=_folded_set(_strings(cues.get("copulas"), where, path)),
+        months=_folded_set(_strings(raw.get("months"), where, path)),
+        posts=PhraseIndex(post_entries),
+        lowercase_bare=frozenset(
+            phrase_tokens(w) for w in _strings(rules_table.get("lowercase_bare"), where, path)
+        ),
+        sentence_case=frozenset(
+            phrase_tokens(w) for w in _strings(inst_rules.get("sentence_case"), where, path)
+        ),
+        sentence_case_types=sentence_case_types,
     )
 
 
@@ -378,6 +413,12 @@ def load_rules(path: Path) -> ExtractionRules:
         scope_types=scope_types,
         type_markers=tuple(markers),
         languages=languages,
+        fallback_type=_check_type(
+            str(common.get("fallback_type", "other")),
+            "[common].fallback_type",
+            path,
+            INSTITUTION_TYPES,
+        ),
     )
 
 
