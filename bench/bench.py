@@ -66,8 +66,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+PIN = os.environ.get("BENCH_NO_PIN") != "1"
+"""Servers on CPU 0, client on CPU 1; BENCH_NO_PIN=1 lets a server use every core."""
+
+
 def pinned(command: list[str], cpu: int) -> list[str]:
-    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+    if PIN and shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         return ["taskset", "-c", str(cpu), *command]
     return command
 
@@ -84,10 +88,14 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 1
 
 
 @contextlib.contextmanager
-def kb_server(store: Path, mode: str, workers: int) -> Iterator[tuple[str, int]]:
+def kb_server(
+    store: Path, mode: str, workers: int, *, cache: bool = False
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update(KB_STORE_MODE=mode, KB_WORKERS=str(workers), KB_ACCESS_LOG="false")
+    # Uncached unless asked: the result cache would answer every repeat of the same query.
+    env["KB_RESULT_CACHE_BYTES"] = str(64 << 20 if cache else 0)
     command = [sys.executable, "-m", "kb.cli", "serve", "--store", str(store), "--port", str(port)]
     process = subprocess.Popen(
         pinned(command, 0), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -115,6 +123,88 @@ def oxigraph_server(store_dir: Path) -> Iterator[tuple[str, int]]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile={dir}/virtuoso.db
+ErrorLogFile={dir}/virtuoso.log
+LockFile={dir}/virtuoso.lck
+TransactionFile={dir}/virtuoso.trx
+xa_persistent_file={dir}/virtuoso.pxa
+Striping=0
+TempStorage=TempDatabase
+[TempDatabase]
+DatabaseFile={dir}/virtuoso-temp.db
+TransactionFile={dir}/virtuoso-temp.trx
+Striping=0
+[Parameters]
+ServerPort=127.0.0.1:{sql_port}
+DirsAllowed=., {data}
+NumberOfBuffers=170000
+MaxDirtyBuffers=130000
+[HTTPServer]
+ServerPort=127.0.0.1:{http_port}
+ServerRoot=/var/lib/virtuoso-opensource-7/vsp
+ServerThreads=10
+MaxClientConnections=10
+[SPARQL]
+ResultSetMaxRows=10000000
+MaxSortedTopRows=10000000
+MaxQueryExecutionTime=120
+"""
+
+
+@contextlib.contextmanager
+def virtuoso_server(store: Path) -> Iterator[tuple[str, int]]:
+    """Virtuoso Open Source (Debian `virtuoso-opensource`) loaded with the build's N-Quads.
+
+    Row and time limits are raised so it does not truncate answers silently.
+    Its default graph is the union of every graph, as ours.
+    """
+    from kb.store import StoreLayout
+    from kb.store.layout import STATISTICS_NQ
+
+    virtuoso, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not virtuoso or not isql:
+        raise RuntimeError(
+            "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource)"
+        )
+    build = StoreLayout(store).current_build()
+    with tempfile.TemporaryDirectory(prefix="kb-virtuoso-") as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        for name in ("dataset.nq", STATISTICS_NQ):
+            if (build / name).is_file():
+                os.symlink(build / name, data / name)
+        http_port, sql_port = free_port(), free_port()
+        ini = Path(tmp) / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(dir=tmp, data=data, sql_port=sql_port, http_port=http_port)
+        )
+        command = [virtuoso, "+foreground", "+configfile", str(ini)]
+        process = subprocess.Popen(
+            pinned(command, 0), cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            sql = [isql, f"127.0.0.1:{sql_port}", "dba", "dba"]
+            deadline = time.monotonic() + 120
+            while subprocess.run([*sql, "exec=status();"], capture_output=True).returncode:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("virtuoso did not start")
+                time.sleep(0.5)
+            started = time.perf_counter()
+            load = f"ld_dir('{data}', '*.nq', 'urn:kb:default'); rdf_loader_run(); checkpoint;"
+            subprocess.run([*sql, f"exec={load}"], check=True, capture_output=True)
+            print(f"virtuoso loaded in {time.perf_counter() - started:.1f} s", flush=True)
+            wait_until_up(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", process)
+            yield "/sparql", http_port
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -188,19 +278,33 @@ def example_queries() -> list[tuple[str, str, str]]:
     return out
 
 
-def run(store: Path, seconds: float, concurrencies: list[int], workers: int) -> list[Result]:
+SERVERS = {
+    "oxigraph": "oxigraph serve-read-only",
+    "kb-memory": "kb serve (memory)",
+    "kb-cached": "kb serve (memory, cached)",
+    "kb-disk": "kb serve (disk)",
+    "virtuoso": "virtuoso",
+}
+
+
+def run(
+    store: Path, seconds: float, concurrencies: list[int], workers: int, servers: list[str]
+) -> list[Result]:
     from kb.store import StoreLayout
 
     results: list[Result] = []
     queries = example_queries()
     store_dir = StoreLayout(store).current_store_path()
-    servers = [
-        ("oxigraph serve-read-only", lambda: oxigraph_server(store_dir)),
-        ("kb serve (memory)", lambda: kb_server(store, "memory", workers)),
-        ("kb serve (disk)", lambda: kb_server(store, "disk", workers)),
-    ]
-    for label, start in servers:
-        with start() as (path, port):
+    starters = {
+        "oxigraph": lambda: oxigraph_server(store_dir),
+        "kb-memory": lambda: kb_server(store, "memory", workers),
+        "kb-cached": lambda: kb_server(store, "memory", workers, cache=True),
+        "kb-disk": lambda: kb_server(store, "disk", workers),
+        "virtuoso": lambda: virtuoso_server(store),
+    }
+    for key in servers:
+        label = SERVERS[key]
+        with starters[key]() as (path, port):
             for name, query, accept in queries:
                 for c in concurrencies:
                     job = measure(label, path, port, name, query, accept, c, seconds)
@@ -216,24 +320,37 @@ def run(store: Path, seconds: float, concurrencies: list[int], workers: int) -> 
 
 
 def table(results: list[Result], concurrencies: list[int]) -> str:
-    """Markdown: one row per query and concurrency; ratio = kb (memory) / oxigraph."""
+    """Markdown: one row per query and concurrency, req/s (p50 ms) per server;
+    ratios = kb uncached / each other server and kb cached / kb uncached."""
     by_key = {(r.server, r.query, r.concurrency): r for r in results}
     names = sorted({r.query for r in results})
-    lines = [
-        "| query | c | oxigraph req/s (p50/p99 ms) | kb memory req/s (p50/p99 ms) "
-        "| kb disk req/s (p50/p99 ms) | kb memory / oxigraph |",
-        "|---|---|---|---|---|---|",
-    ]
+    servers = [label for label in SERVERS.values() if any(r.server == label for r in results)]
+    kb = SERVERS["kb-memory"]
+    others = [s for s in servers if s != kb]
+    head = "| query | c | " + " | ".join(f"{s} req/s (p50 ms)" for s in servers)
+    head += "".join(f" | kb / {s}" for s in others if s != SERVERS["kb-cached"])
+    if SERVERS["kb-cached"] in servers:
+        head += " | cached / uncached"
+    lines = [head + " |", "|" + "---|" * (head.count("|"))]
     for name in names:
         for c in concurrencies:
             cells = []
-            for server in ("oxigraph serve-read-only", "kb serve (memory)", "kb serve (disk)"):
-                r = by_key[(server, name, c)]
-                cells.append(f"{r.throughput:.0f} ({r.percentile(50):.2f}/{r.percentile(99):.2f})")
-            ox_r = by_key[("oxigraph serve-read-only", name, c)].throughput
-            kb_r = by_key[("kb serve (memory)", name, c)].throughput
-            ratio = kb_r / ox_r if ox_r else float("nan")
-            lines.append(f"| {name} | {c} | {' | '.join(cells)} | {ratio:.2f}× |")
+            for server in servers:
+                r = by_key.get((server, name, c))
+                cells.append(f"{r.throughput:.1f} ({r.percentile(50):.2f})" if r else "–")
+            mine = by_key.get((kb, name, c))
+            ratios = []
+            for server in others:
+                other = by_key.get((server, name, c))
+                if server == SERVERS["kb-cached"]:
+                    continue
+                ok = mine and other and other.throughput
+                ratios.append(f"{mine.throughput / other.throughput:.2f}×" if ok else "–")
+            if SERVERS["kb-cached"] in servers:
+                cached = by_key.get((SERVERS["kb-cached"], name, c))
+                ok = mine and cached and mine.throughput
+                ratios.append(f"{cached.throughput / mine.throughput:.1f}×" if ok else "–")
+            lines.append(f"| {name} | {c} | " + " | ".join(cells + ratios) + " |")
     return "\n".join(lines)
 
 
@@ -245,6 +362,11 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write raw results here")
+    parser.add_argument(
+        "--servers",
+        default="oxigraph,kb-memory,kb-disk",
+        help=f"comma-separated, in order: {', '.join(SERVERS)}",
+    )
     args = parser.parse_args()
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -254,7 +376,8 @@ def main() -> None:
 
             store = Path(tmp) / "store"
             publish_store(store, copies=args.copies)
-        results = run(store, args.seconds, concurrencies, args.workers)
+        servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+        results = run(store, args.seconds, concurrencies, args.workers, servers)
     print()
     print(table(results, concurrencies))
     if args.json:

@@ -267,7 +267,8 @@ def serve(
         store_mode=store_mode,
         root_path=root_path,
     )
-    StoreLayout(settings.store).current_build()  # fail fast, before binding the port
+    if not settings.sparql_endpoint:  # an external store is checked by the server
+        StoreLayout(settings.store).current_build()  # fail fast, before binding the port
     run(settings)
 
 
@@ -315,6 +316,79 @@ def synth(count: int, seed: int, out: Path) -> None:
 
     paths = write_synthetic_profiles(out, count=count, seed=seed)
     click.echo(f"wrote {len(paths)} synthetic profiles to {out}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory to write the site into (created).",
+)
+@store_option
+@click.option(
+    "--base-iri", help="Base of the IRIs [env KB_BASE_IRI; default https://w3id.org/mgi/]."
+)
+@click.option(
+    "--languages",
+    default="en,es,fr,pt",
+    show_default=True,
+    help="Languages of the HTML pages, comma-separated; the first is index.html's.",
+)
+@click.option(
+    "--formats",
+    default="html,ttl,jsonld,nt,rdf",
+    show_default=True,
+    help="Representations to write, comma-separated (html is required).",
+)
+@click.option("--clean", is_flag=True, help="Delete the output directory's contents first.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the summary.")
+@_fails_cleanly
+def publish(
+    out: Path,
+    store: Path | None,
+    base_iri: str | None,
+    languages: str,
+    formats: str,
+    clean: bool,
+    quiet: bool,
+) -> None:
+    """Write the linked-data site as static files: every resource as HTML, Turtle,
+    JSON-LD (…), the vocabulary, the catalogue, dumps and VoID, for any static host.
+
+    docs/linked-data.md gives the Apache and nginx rules for 303s and content
+    negotiation over these files.
+    """
+    import shutil
+
+    from kb.linkeddata.formats import format_by_extension
+    from kb.linkeddata.i18n import LANGUAGES
+    from kb.linkeddata.site import Site
+    from kb.publish import publish_site
+
+    langs = tuple(x.strip() for x in languages.split(",") if x.strip())
+    unknown = [x for x in langs if x not in LANGUAGES]
+    if not langs or unknown:
+        raise click.BadParameter(f"choose from {', '.join(LANGUAGES)}", param_hint="--languages")
+    chosen = [format_by_extension(x.strip()) for x in formats.split(",") if x.strip()]
+    if any(f is None for f in chosen) or "html" not in formats.split(","):
+        raise click.BadParameter("html plus any of ttl, jsonld, nt, rdf", param_hint="--formats")
+    settings = _settings(store=store, base_iri=base_iri)
+    site = Site.open(settings)
+    if clean and out.exists():
+        shutil.rmtree(out)
+    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    report = publish_site(
+        site,
+        out,
+        languages=langs,
+        formats=tuple(f for f in chosen if f is not None),
+        progress=progress,
+    )
+    click.echo(
+        f"published {report.resources} resources, {report.files} files, "
+        f"{report.bytes / 1_048_576:.1f} MB -> {out}"
+    )
 
 
 def main() -> None:

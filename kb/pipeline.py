@@ -25,6 +25,7 @@ from kb.build import (
     profile_slug,
 )
 from kb.canonical import canonical_nquads, graph_quads
+from kb.catalog import write_publication
 from kb.errors import ProfileParseError, ShapeLoadError
 from kb.extract import extract_mentions
 from kb.gazetteer import Gazetteer, load_gazetteer
@@ -33,8 +34,10 @@ from kb.iris import Iris
 from kb.parse import read_profile
 from kb.places import Places, load_places
 from kb.settings import Settings
+from kb.stats import write_statistics
 from kb.store.layout import DATASET_FILE, STORE_DIR, StoreLayout
 from kb.store.oxigraph import write_store
+from kb.store.sparql import load_build
 from kb.validate import ValidationReport, load_shapes, validate_graph
 
 Progress = Callable[[str], None]
@@ -303,6 +306,14 @@ def build_knowledge_graph(
             layout.discard(build_dir)
             return BuildResult(compiled, None, compiled.quads, time.perf_counter() - started)
         count = write_store(build_dir / STORE_DIR, dataset)
+        # Aggregates analytic pages need, counted once here instead of per request.
+        count += write_statistics(build_dir, settings.base_iri)
+        # Dumps, DCAT catalogue, statistics and link counts ship with the build they describe.
+        write_publication(
+            build_dir, settings=settings, info=reference.dataset, profiles=compiled.profiles
+        )
+        if settings.sparql_endpoint:  # an external store is loaded before anything is published
+            load_build(settings, build_dir, progress=progress)
         layout.publish(build_dir)
     except BaseException:
         layout.discard(build_dir)

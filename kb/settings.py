@@ -97,3 +97,19 @@ class Settings(BaseSettings):
         if value and not value.startswith("/"):
             raise ValueError("root_path must start with '/' (e.g. /mgi)")
         return value
+
+    # --- scale: zero-downtime rebuilds, result cache, external store (docs/scaling.md) ---
+    reload_interval: float = Field(default=1.0, ge=0)
+    """Seconds between checks of the `current` link; a new build is loaded in new
+    workers and swapped in without a restart. 0 turns the check off."""
+    result_cache_bytes: int = Field(default=67_108_864, ge=0)
+    """Bytes of whole query answers kept per server, keyed by dataset version; 0 turns it off."""
+    sparql_endpoint: str | None = None
+    """Query endpoint (SPARQL 1.1 Protocol) of an external store; when set, `kb serve`
+    answers from it and `kb build` loads it (with `graph_store_endpoint`)."""
+    graph_store_endpoint: str | None = None
+    """Graph Store Protocol endpoint of the external store (PUT/DELETE `?graph=IRI`)."""
+    store_auth: str | None = None
+    """`user:password` for HTTP basic authentication at the external store, if it needs it."""
+    load_timeout: float = Field(default=600.0, gt=0)
+    """Seconds one Graph Store request of `kb build` may take."""

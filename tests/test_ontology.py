@@ -31,13 +31,16 @@ INSTRUMENT_STATUSES = ("in-force", "in-preparation", "planned", "not-ratified")
 CLASSES = (
     "Profile", "LocalProfile", "NationalProfile", "Finding", "Mention", "Domain",
     "PolicyInstrument", "Assessment", "InstitutionType", "InstrumentType", "InstrumentStatus",
+    "FindingCount", "CoMention",
 )  # fmt: skip
 OBJECT_PROPERTIES = (
     "assessedPlace", "hasFinding", "profile", "domain", "assessment", "mentions", "hasMention",
     "refersTo", "jurisdiction", "instrumentType", "status",
+    "countedProfile", "countedInstitution", "countedDomain", "countedAssessment",
 )  # fmt: skip
 DATATYPE_PROPERTIES = (
     "text", "position", "refersToYear", "surfaceForm", "start", "end", "curated",
+    "findingCount", "profileCount", "domainCount",
 )  # fmt: skip
 FUNCTIONAL = ("domain", "assessment", "position", "text", "profile")
 

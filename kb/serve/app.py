@@ -13,6 +13,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from kb.errors import KbError
+from kb.explorer import router as explorer_router
+from kb.linkeddata.routes import router as linked_data_router
 from kb.serve.errors import http_error_handler, kb_error_handler
 from kb.serve.metrics import Metrics
 from kb.serve.middleware import PrefixMiddleware, RequestLogMiddleware
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = service
     app.state.metrics = metrics
     app.include_router(router)
+    app.include_router(linked_data_router)  # /, /id/…, /doc/…, /def, /catalog, /dumps/…
+    app.include_router(explorer_router)  # /explore/…, /api/…
     app.add_exception_handler(KbError, kb_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     # Added innermost first: gzip sits next to the routes, the request log outermost.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -50,3 +53,63 @@ def validators(etag: str, last_modified: datetime, max_age: int) -> dict[str, st
         "Cache-Control": f"public, max-age={max_age}",
         "Vary": "Accept, Accept-Encoding",
     }
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResult:
+    """A whole query answer as the worker gave it, ready to send again."""
+
+    media_type: str
+    body: bytes
+    rows: int
+    truncated: bool
+    seconds: float
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 256  # rough per-entry overhead: key, head, bookkeeping
+
+
+class ResultCache:
+    """Query answers, least recently used first out, bounded in bytes.
+
+    Keys name the dataset version, so an answer can never outlive its data;
+    the service also clears the cache when it switches to a new build.
+    Streamed answers (over `stream_buffer_bytes`) are never cached.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, CachedResult] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> CachedResult | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry
+
+    def put(self, key: Hashable, entry: CachedResult) -> None:
+        # One answer may take at most a quarter of the cache: big ones would flush the rest.
+        if entry.size > self.capacity // 4:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= old.size
+        self._entries[key] = entry
+        self.size += entry.size
+        while self.size > self.capacity:
+            _, evicted = self._entries.popitem(last=False)
+            self.size -= evicted.size
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.size = 0

@@ -1,15 +1,17 @@
 """Self-description of the endpoint as RDF: Service Description, VoID, examples.
 
 Built as pyoxigraph triples and written with pyoxigraph's serialisers. The
-statistics VoID reports are counted once per dataset version (see
-`DatasetStatistics`), when the server starts.
+statistics VoID reports are counted once per dataset version by `kb build`
+(statistics.json in the build), or by the server for builds without them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -102,7 +104,27 @@ class DatasetStatistics:
     properties: list[tuple[str, int]] = field(default_factory=list)
 
 
-# Counted by the worker pool at start; the default graph is the union of all graphs.
+def load_build_statistics(stats: DatasetStatistics, build_dir: Path) -> bool:
+    """Fill `stats` from the counts `kb build` wrote (statistics.json); False if absent."""
+    from kb.catalog import STATISTICS_FILE  # written by kb.catalog.write_publication
+
+    path = build_dir / STATISTICS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        stats.triples = int(raw["triples"])
+        stats.distinct_subjects = int(raw["distinct_subjects"])
+        stats.distinct_objects = int(raw["distinct_objects"])
+        stats.graphs = [GraphCount(g, int(n)) for g, n in raw["graphs"]]
+        stats.classes = [(c, int(n)) for c, n in raw["classes"]]
+        stats.properties = [(q, int(n)) for q, n in raw["properties"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # an older build, or none: the server counts instead
+    stats.quads = sum(g.triples for g in stats.graphs)
+    return True
+
+
+# Counted by the worker pool at start when the build has no statistics.json;
+# the default graph is the union of all graphs.
 STATISTICS_QUERIES = {
     "totals": "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) "
     "(COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }",

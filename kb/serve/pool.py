@@ -74,11 +74,15 @@ class Head:
 @dataclass(frozen=True, slots=True)
 class WorkerCommand:
     mode: str
-    path: Path
+    path: Path | str
     prefixes: dict[str, str] = field(default_factory=dict)
+    extra: tuple[Path, ...] = ()
+    """More N-Quads files a memory worker loads (the build's statistics graph)."""
+    timeout: float = 30.0
+    """HTTP timeout of a remote worker's requests (the query deadline)."""
 
     def argv(self) -> list[str]:
-        return [
+        argv = [
             sys.executable,
             "-m",
             "kb.serve.worker",
@@ -89,6 +93,11 @@ class WorkerCommand:
             "--prefixes",
             json.dumps(self.prefixes),
         ]
+        for path in self.extra:
+            argv += ["--also", str(path)]
+        if self.mode == "remote":
+            argv += ["--timeout", f"{self.timeout:g}"]
+        return argv
 
 
 class ClientGoneError(Exception):
@@ -245,6 +254,10 @@ def _error_from(data: dict[str, Any], job: Job) -> Exception:
     kind, detail = data.get("error"), data.get("detail", "")
     if kind == "syntax":
         return QuerySyntaxError(detail)
+    if kind == "timeout":
+        return QueryTimeoutError(detail)
+    if kind == "unavailable":
+        return StoreUnavailableError(detail)
     if kind == "not_acceptable":
         from kb.serve.negotiation import OFFERS, ResultKind
 
@@ -268,7 +281,10 @@ class WorkerPool:
         self._all: set[WorkerProcess] = set()
         self._next_id = 0
         self._closing = False
+        self._retiring = False
+        self._waiting = 0  # requests queued for a worker of this pool
         self._tasks: set[asyncio.Task[None]] = set()
+        self._emptied = asyncio.Event()
 
     async def start(self) -> None:
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
@@ -293,6 +309,7 @@ class WorkerPool:
         """Borrow a worker; the deadline (`timeout` s from now) covers the wait too."""
         loop = asyncio.get_running_loop()
         started = loop.time()
+        self._waiting += 1
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout)
         except TimeoutError as exc:
@@ -300,6 +317,8 @@ class WorkerPool:
             raise ServiceOverloadedError(
                 f"every query worker stayed busy for {timeout:.1f} s; try again later"
             ) from exc
+        finally:
+            self._waiting -= 1
         self.stats["busy"] += 1
         # The deadline counts from arrival: time spent waiting for a worker is spent.
         remaining = timeout - (loop.time() - started)
@@ -309,10 +328,12 @@ class WorkerPool:
         self.stats["busy"] -= 1
         if clean and not self._closing:
             self._idle.put_nowait(worker)
+            if self._retiring:
+                self._reap_idle()
             return
         worker.kill()
-        self._all.discard(worker)
-        if not self._closing:
+        self._forget(worker)
+        if not self._closing and not self._retiring:
             self.stats["restarts"] += 1
             task = asyncio.get_running_loop().create_task(self._replace(worker))
             self._tasks.add(task)
@@ -334,7 +355,37 @@ class WorkerPool:
                 worker.kill()
             else:
                 self._idle.put_nowait(worker)
+                if self._retiring:
+                    self._reap_idle()
             return
+
+    def _forget(self, worker: WorkerProcess) -> None:
+        self._all.discard(worker)
+        if not self._all:
+            self._emptied.set()
+
+    def _reap_idle(self) -> None:
+        # Idle workers nobody is queued for are done: the next generation serves.
+        while self._idle.qsize() > self._waiting:
+            worker = self._idle.get_nowait()
+            if worker.proc.stdin is not None:
+                worker.proc.stdin.close()  # the worker exits on end of input
+            worker.kill()
+            self._forget(worker)
+
+    async def retire(self, grace: float) -> None:
+        """Stop taking new work; let queries in flight finish, then stop every worker.
+
+        Requests that already hold this pool keep using it (their answer and
+        ETag belong to its dataset version). After `grace` seconds, whatever
+        is left is killed: no query outlives its deadline anyway.
+        """
+        self._retiring = True
+        self._reap_idle()
+        if self._all:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._emptied.wait(), grace)
+        await self.close()
 
     async def close(self) -> None:
         self._closing = True

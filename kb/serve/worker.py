@@ -16,7 +16,8 @@ Small results are sent whole (`F`) so the server can answer with a
 Content-Length and report truncation in a header; results past
 `buffer` bytes stream (`H`, `D`…, `Z`), except in formats that cannot carry
 an in-band truncation note, which are held until the row cap decides.
-This module imports only the standard library and pyoxigraph: workers start fast.
+This module imports only the standard library, pyoxigraph and `kb.errors`
+(plus httpx in remote mode): workers start fast.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from kb.errors import KbError
 from kb.serve.rowcap import TRUNCATION_NOTE, close_json, row_limiter, with_leading_json_note
 
 FRAME = struct.Struct(">cI")
@@ -154,7 +156,9 @@ class LimitedOutput:
 
 
 class Worker:
-    def __init__(self, store: ox.Store, channel: Channel, prefixes: dict[str, str]) -> None:
+    def __init__(
+        self, store: ox.Store | RemoteStore, channel: Channel, prefixes: dict[str, str]
+    ) -> None:
         self.store = store
         self.channel = channel
         self.prefixes = prefixes
@@ -180,6 +184,9 @@ class Worker:
                 self._graph(job, result, started)
         except SyntaxError as exc:
             self.channel.send_json(b"E", {"error": "syntax", "detail": str(exc)})
+        except KbError as exc:  # from an external store: keep its meaning across the pipe
+            kind = _REMOTE_ERRORS.get(type(exc).__name__, "evaluation")
+            self.channel.send_json(b"E", {"error": kind, "detail": str(exc)})
         except (OSError, ValueError, RuntimeError) as exc:
             self.channel.send_json(b"E", {"error": "evaluation", "detail": str(exc)})
 
@@ -286,19 +293,63 @@ def _die_with_parent() -> None:
         pass
 
 
-def open_store(mode: str, path: str) -> ox.Store:
+_REMOTE_ERRORS = {
+    "QuerySyntaxError": "syntax",
+    "QueryTimeoutError": "timeout",
+    "StoreUnavailableError": "unavailable",
+}
+
+
+class RemoteStore:
+    """An external store behind the same `query` call as `ox.Store` (mode `remote`).
+
+    Results come back as pyoxigraph objects, so the worker serialises,
+    negotiates and caps them exactly as for the embedded store.
+    """
+
+    def __init__(self, endpoint: str, timeout: float) -> None:
+        from kb.store.sparql import SparqlStore  # httpx: only remote workers pay for it
+
+        auth = os.environ.get("KB_STORE_AUTH") or None
+        self.store = SparqlStore(endpoint, timeout=timeout, auth=auth)
+
+    def query(self, sparql: str, **options: Any) -> Any:
+        defaults = options.get("default_graph") or ()
+        named = options.get("named_graphs") or ()
+        # The external store's default graph is already the union of its graphs.
+        return self.store.query(
+            sparql,
+            default_graph=[g.value for g in defaults],
+            named_graphs=[g.value for g in named],
+            base_iri=options.get("base_iri"),
+        )
+
+    def __len__(self) -> int:
+        return 0  # not counted: a COUNT per worker start would cost the store
+
+
+def open_store(
+    mode: str, path: str, also: list[str] | None = None, timeout: float = 30.0
+) -> ox.Store | RemoteStore:
+    if mode == "remote":
+        return RemoteStore(path, timeout)
     if mode == "memory":
         store = ox.Store()
-        store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+        for file in [path, *(also or [])]:
+            store.bulk_load(path=file, format=ox.RdfFormat.N_QUADS)
         return store
-    return ox.Store.read_only(path)
+    return ox.Store.read_only(path)  # the disk store already holds the side graphs
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb.serve.worker")
-    parser.add_argument("--mode", choices=["memory", "disk"], required=True)
-    parser.add_argument("--path", required=True, help="dataset.nq (memory) or store dir (disk)")
+    parser.add_argument("--mode", choices=["memory", "disk", "remote"], required=True)
+    parser.add_argument(
+        "--path", required=True, help="dataset.nq (memory), store dir (disk) or endpoint (remote)"
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, help="HTTP timeout (remote)")
     parser.add_argument("--prefixes", default="{}", help="JSON prefix map for Turtle output")
+    parser.add_argument("--also", action="append", help="more N-Quads to load (memory)")
     args = parser.parse_args(argv)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -307,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     started = time.perf_counter()
     try:
-        store = open_store(args.mode, args.path)
+        store = open_store(args.mode, args.path, args.also, args.timeout)
     except (OSError, SyntaxError) as exc:
         channel.send_json(b"E", {"error": "store", "detail": f"cannot open {args.path}: {exc}"})
         return 1

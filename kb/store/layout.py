@@ -2,11 +2,13 @@
 
     {root}/builds/{build-id}/store/    Oxigraph (RocksDB) files
     {root}/builds/{build-id}/dataset.nq canonical N-Quads of the build
+    {root}/builds/{build-id}/statistics.nq  build-time aggregates (graph {base}graph/statistics)
     {root}/current -> builds/{build-id} symbolic link, replaced atomically
 
 A build is written into a fresh directory and only becomes `current` once it
 is complete and validated, so a failed build never touches what is served.
-Readers resolve `current` once when they open the store.
+Readers resolve `current` when they open the store; `kb serve` watches the
+link and moves to a new build without a restart.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ CURRENT = "current"
 BUILDS = "builds"
 STORE_DIR = "store"
 DATASET_FILE = "dataset.nq"
+STATISTICS_NQ = "statistics.nq"
 KEEP_BUILDS = 3
 
 

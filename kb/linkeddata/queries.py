@@ -1,0 +1,106 @@
+"""SPARQL of the linked-data pages: constant texts with bound variables.
+
+`?iri`, `?p`, `?skip`, `?graph` and `?prefix` are bound through the store's
+`substitutions` (never spliced into the text); Oxigraph wants a bound variable
+in a SELECT projection, so the SELECTs project them. The two exceptions are
+paging numbers (validated `int`s) and `VALUES` lists of IRIs that come out of
+the store itself, written by pyoxigraph's own term serialiser (`values_block`).
+
+`?skip` names a graph the documents leave out: the build-time aggregates
+(`{base}graph/statistics`, written by `kb.stats` for analytic pages) are
+derived counts, not statements of the dataset, and are not in its dumps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX mgi: <https://w3id.org/mgi/def#>
+"""
+
+EXISTS = "ASK { ?iri ?p ?o }"
+
+# The resource's own triples, then those of its hash resources (`…/1#mention-2`),
+# which live in the same document (Cool URIs, hash pattern). Filters on bound
+# variables stay in the top group: an external store gets the bindings as a
+# VALUES block there, which nested groups would not see.
+SELF = """SELECT ?iri ?skip ?p ?o
+WHERE { GRAPH ?g { ?iri ?p ?o } FILTER(?g != ?skip) }"""
+
+PARTS = """SELECT DISTINCT ?iri ?skip ?s ?p ?o
+WHERE {
+  GRAPH ?h { ?iri ?link ?s }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?g != ?skip && ?h != ?skip && isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?iri), "#")))
+}"""
+
+# Labels and types of resources a description links to (VALUES from the store).
+ABOUT = (
+    _PREFIXES
+    + """CONSTRUCT { ?r ?lp ?l }
+WHERE {
+  VALUES ?r { %s }
+  VALUES ?lp { rdfs:label skos:prefLabel rdf:type }
+  ?r ?lp ?l
+}"""
+)
+
+# What a page shows of each finding it lists: where it stands and its text with mentions.
+FINDING_CARDS = (
+    _PREFIXES
+    + """CONSTRUCT { ?f ?p ?o . ?m ?mp ?mo }
+WHERE {
+  VALUES ?f { %s }
+  { VALUES ?p { rdf:type rdfs:label mgi:profile mgi:domain mgi:assessment mgi:position
+                mgi:text mgi:hasMention }
+    ?f ?p ?o }
+  UNION
+  { VALUES ?mp { mgi:refersTo mgi:start mgi:end }
+    ?f mgi:hasMention ?m . ?m ?mp ?mo }
+}"""
+)
+
+# One page of the subjects linking to ?iri with ?p. Trailing numbers sort as
+# numbers (finding 2 before finding 10): prefix, then length, then text.
+INCOMING_PAGE = """SELECT DISTINCT ?iri ?p ?skip ?s
+WHERE { GRAPH ?g { ?s ?p ?iri } FILTER(?g != ?skip && isIRI(?s)) }
+ORDER BY (REPLACE(STR(?s), "[0-9]+$", "")) (STRLEN(STR(?s))) (STR(?s))
+LIMIT %d OFFSET %d"""
+
+# Counted once per build (kb.linkeddata.index): links into every IRI, by property.
+INCOMING_COUNTS = """SELECT ?skip ?o ?p (COUNT(DISTINCT ?s) AS ?n)
+WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != ?skip && isIRI(?s) && isIRI(?o)) }
+GROUP BY ?skip ?o ?p"""
+
+# The members of some classes (VALUES of class IRIs), by label, for the list pages.
+MEMBERS_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?class { %s } ?s a ?class }"
+MEMBERS_PAGE = (
+    _PREFIXES
+    + """SELECT ?s (MIN(?l) AS ?label)
+WHERE { VALUES ?class { %s } ?s a ?class . OPTIONAL { ?s rdfs:label ?l } }
+GROUP BY ?s
+ORDER BY (LCASE(STR(MIN(?l)))) ?s
+LIMIT %d OFFSET %d"""
+)
+
+# Every resource with its own document (for `kb publish` and the tests).
+DOCUMENTED_RESOURCES = """SELECT DISTINCT ?prefix ?s
+WHERE { ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix) && !CONTAINS(STR(?s), "#")) }
+ORDER BY ?s"""
+
+GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
+
+
+def derived_graph(base: str) -> ox.NamedNode:
+    """The graph of build-time aggregates under `base`, which documents leave out."""
+    return ox.NamedNode(base + "graph/statistics")
+
+
+def values_block(iris: Iterable[str]) -> str:
+    """IRIs as the body of a VALUES clause, serialised (and escaped) by pyoxigraph."""
+    return " ".join(str(ox.NamedNode(iri)) for iri in iris)
