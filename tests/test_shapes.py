@@ -41,6 +41,11 @@ PLAN = f"{ID}instrument/plan-de-desarrollo-municipal-2020-2023"
 BUCARAMANGA = f"{ID}place/bucaramanga"
 SANTANDER = f"{ID}place/santander"
 ORPHAN = f"{ID}finding/bucaramanga-2022/2#mention-9"
+# Build-time statistics (kb/stats.py): two count cells and the co-mention of valid.ttl.
+STATS = "https://w3id.org/mgi/graph/statistics#"
+PROFILE_CELL = f"{STATS}profile/bucaramanga-2022/1/well-developed"
+ORG_CELL = f"{STATS}org/secretaria-de-desarrollo-social/1/well-developed"
+CO_MENTION = f"{STATS}co/alcaldia-de-bucaramanga/organizacion-internacional-para-las-migraciones"
 
 
 def finding(n: int) -> str:
@@ -130,6 +135,9 @@ PR, FI = "profile:bucaramanga-2022", "finding:2"
 M1 = "m1:mention-1"
 SECQ = "orgid:secretaria-de-desarrollo-social"
 PLANQ = "instr:plan-de-desarrollo-municipal-2020-2023"
+PC, OC, CO = f"<{PROFILE_CELL}>", f"<{ORG_CELL}>", f"<{CO_MENTION}>"
+ALCQ = "orgid:alcaldia-de-bucaramanga"
+OIMQ = "orgid:organizacion-internacional-para-las-migraciones"
 
 # One row per mutation: kept as a table, hence no automatic formatting.
 # fmt: off
@@ -384,6 +392,101 @@ CASES: list[Case] = [
          w(BUCARAMANGA, CONTAINED_IN_PLUS, S["City-country"], "QualifiedMinCount")),
     case("city-in-region-without-country", drop("place:santander", "schema:containedInPlace"),
          w(BUCARAMANGA, CONTAINED_IN_PLUS, S["City-country"], "QualifiedMinCount")),
+    # --- statistics: finding count cells (kb/stats.py) ---------------------------
+    case("count-cell-number-missing", drop(PC, "mgi:findingCount"),
+         v(PROFILE_CELL, MGI.findingCount, S["FindingCount-findingCount"], "MinCount")),
+    case("count-cell-number-two", add(f"{PC} mgi:findingCount 3 ."),
+         v(PROFILE_CELL, MGI.findingCount, S["FindingCount-findingCount"], "MaxCount")),
+    case("count-cell-number-zero", replace(PC, "mgi:findingCount", "0"),
+         v(PROFILE_CELL, MGI.findingCount, S["FindingCount-findingCount"], "MinInclusive")),
+    case("count-cell-number-decimal", replace(PC, "mgi:findingCount", "2.0"),
+         v(PROFILE_CELL, MGI.findingCount, S["FindingCount-findingCount"], "Datatype")),
+    case("count-cell-domain-missing", drop(PC, "mgi:countedDomain"),
+         v(PROFILE_CELL, MGI.countedDomain, S["FindingCount-domain"], "MinCount")),
+    case("count-cell-domain-two", add(f"{PC} mgi:countedDomain mgi:Partnerships ."),
+         v(PROFILE_CELL, MGI.countedDomain, S["FindingCount-domain"], "MaxCount")),
+    case("count-cell-domain-outside-scheme", replace(PC, "mgi:countedDomain", "mgi:WellDeveloped"),
+         v(PROFILE_CELL, MGI.countedDomain, S["FindingCount-domain"], "In")),
+    case("count-cell-assessment-missing", drop(PC, "mgi:countedAssessment"),
+         v(PROFILE_CELL, MGI.countedAssessment, S["FindingCount-assessment"], "MinCount")),
+    case("count-cell-assessment-two",
+         add(f"{PC} mgi:countedAssessment mgi:PotentialForDevelopment ."),
+         v(PROFILE_CELL, MGI.countedAssessment, S["FindingCount-assessment"], "MaxCount")),
+    case("count-cell-assessment-outside-scheme",
+         replace(PC, "mgi:countedAssessment", "mgi:MigrantsRights"),
+         v(PROFILE_CELL, MGI.countedAssessment, S["FindingCount-assessment"], "In")),
+    case("count-cell-counts-nothing", drop(PC, "mgi:countedProfile"),
+         v(PROFILE_CELL, None, S["FindingCountShape"], "Xone")),
+    case("count-cell-counts-profile-and-institution", add(f"{PC} mgi:countedInstitution {SECQ} ."),
+         v(PROFILE_CELL, None, S["FindingCountShape"], "Xone")),
+    case("count-cell-two-profiles", add(f"{PC} mgi:countedProfile profile:ghost-2020 ."),
+         v(PROFILE_CELL, MGI.countedProfile, S["FindingCount-profile"], "MaxCount"),
+         v(PROFILE_CELL, MGI.countedProfile, S["FindingCount-profile"], "Class")),
+    case("count-cell-profile-not-a-profile", replace(PC, "mgi:countedProfile", "place:bucaramanga"),
+         v(PROFILE_CELL, MGI.countedProfile, S["FindingCount-profile"], "Class")),
+    case("count-cell-two-institutions",
+         add(f"{OC} mgi:countedInstitution orgid:personeria-de-bucaramanga ."),
+         v(ORG_CELL, MGI.countedInstitution, S["FindingCount-institution"], "MaxCount")),
+    case("count-cell-institution-not-an-org",
+         replace(OC, "mgi:countedInstitution", "place:bucaramanga"),
+         v(ORG_CELL, MGI.countedInstitution, S["FindingCount-institution"], "Class")),
+    # --- statistics: co-mentions -----------------------------------------------------
+    # An institution paired with itself is one triple, so the pair falls short of two.
+    case("co-mention-of-an-institution-with-itself",
+         f"DELETE DATA {{ {CO} mgi:countedInstitution {OIMQ} }} ; "
+         f"INSERT DATA {{ {CO} mgi:countedInstitution {ALCQ} }}",
+         v(CO_MENTION, MGI.countedInstitution, S["CoMention-institutions"], "MinCount")),
+    case("co-mention-of-three-institutions",
+         add(f"{CO} mgi:countedInstitution orgid:personeria-de-bucaramanga ."),
+         v(CO_MENTION, MGI.countedInstitution, S["CoMention-institutions"], "MaxCount")),
+    case("co-mention-of-a-place",
+         f"DELETE DATA {{ {CO} mgi:countedInstitution {OIMQ} }} ; "
+         f"INSERT DATA {{ {CO} mgi:countedInstitution place:bucaramanga }}",
+         v(CO_MENTION, MGI.countedInstitution, S["CoMention-institutions"], "Class")),
+    case("co-mention-number-missing", drop(CO, "mgi:findingCount"),
+         v(CO_MENTION, MGI.findingCount, S["CoMention-findingCount"], "MinCount")),
+    case("co-mention-number-two", add(f"{CO} mgi:findingCount 2 ."),
+         v(CO_MENTION, MGI.findingCount, S["CoMention-findingCount"], "MaxCount")),
+    case("co-mention-number-zero", replace(CO, "mgi:findingCount", "0"),
+         v(CO_MENTION, MGI.findingCount, S["CoMention-findingCount"], "MinInclusive")),
+    # A string does not compare with 1, so sh:minInclusive fails as well (SHACL §4.4).
+    case("co-mention-number-string", replace(CO, "mgi:findingCount", '"1"'),
+         v(CO_MENTION, MGI.findingCount, S["CoMention-findingCount"], "Datatype"),
+         v(CO_MENTION, MGI.findingCount, S["CoMention-findingCount"], "MinInclusive")),
+    # --- statistics: institution totals (on the secretariat: 1 finding, profile, domain) ---
+    case("org-findings-two", add(f"{SECQ} mgi:findingCount 2 ."),
+         v(SEC, MGI.findingCount, S["Organization-findingCount"], "MaxCount")),
+    # Zero findings also leaves the profile and domain totals above the finding total.
+    case("org-findings-zero", replace(SECQ, "mgi:findingCount", "0"),
+         v(SEC, MGI.findingCount, S["Organization-findingCount"], "MinInclusive"),
+         v(SEC, MGI.profileCount, S["Organization-profileCount"], "LessThanOrEquals"),
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "LessThanOrEquals")),
+    case("org-findings-decimal", replace(SECQ, "mgi:findingCount", "1.0"),
+         v(SEC, MGI.findingCount, S["Organization-findingCount"], "Datatype")),
+    case("org-profiles-two",
+         replace(SECQ, "mgi:findingCount", "3") + f" ; INSERT DATA {{ {SECQ} mgi:profileCount 2 }}",
+         v(SEC, MGI.profileCount, S["Organization-profileCount"], "MaxCount")),
+    case("org-profiles-zero", replace(SECQ, "mgi:profileCount", "0"),
+         v(SEC, MGI.profileCount, S["Organization-profileCount"], "MinInclusive")),
+    case("org-profiles-decimal", replace(SECQ, "mgi:profileCount", "1.0"),
+         v(SEC, MGI.profileCount, S["Organization-profileCount"], "Datatype")),
+    case("org-profiles-above-findings", replace(SECQ, "mgi:profileCount", "2"),
+         v(SEC, MGI.profileCount, S["Organization-profileCount"], "LessThanOrEquals")),
+    case("org-domains-two",
+         replace(SECQ, "mgi:findingCount", "3") + f" ; INSERT DATA {{ {SECQ} mgi:domainCount 2 }}",
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "MaxCount")),
+    case("org-domains-zero", replace(SECQ, "mgi:domainCount", "0"),
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "MinInclusive")),
+    case("org-domains-decimal", replace(SECQ, "mgi:domainCount", "1.0"),
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "Datatype")),
+    case("org-domains-seven",
+         replace(SECQ, "mgi:findingCount", "9") + " ; " + replace(SECQ, "mgi:domainCount", "7"),
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "MaxInclusive")),
+    case("org-domains-above-findings", replace(SECQ, "mgi:domainCount", "2"),
+         v(SEC, MGI.domainCount, S["Organization-domainCount"], "LessThanOrEquals")),
+    case("org-totals-are-optional",
+         drop(SECQ, "mgi:findingCount") + " ; " + drop(SECQ, "mgi:profileCount")
+         + " ; " + drop(SECQ, "mgi:domainCount")),
     # --- concepts of the ontology (merged into the data graph) -------------------
     case("concept-preflabel-missing", drop("mgi:Partnerships", "skos:prefLabel"),
          v(MGI.Partnerships, SKOS.prefLabel, S["Concept-prefLabel"], "MinCount")),
@@ -508,7 +611,9 @@ _COMPONENTS = {
     SH.minLength: "MinLength",
     SH.pattern: "Pattern",
     SH.minInclusive: "MinInclusive",
+    SH.maxInclusive: "MaxInclusive",
     SH.lessThan: "LessThan",
+    SH.lessThanOrEquals: "LessThanOrEquals",
     SH.equals: "Equals",
     SH.uniqueLang: "UniqueLang",
     SH.hasValue: "HasValue",
@@ -573,6 +678,8 @@ def test_warnings_are_declared_explicitly(shapes: Graph) -> None:
     [
         ("Finding-domain", "Domains"),
         ("Finding-assessment", "Assessments"),
+        ("FindingCount-domain", "Domains"),
+        ("FindingCount-assessment", "Assessments"),
         ("Organization-classification", "InstitutionTypes"),
         ("PolicyInstrument-type", "InstrumentTypes"),
         ("PolicyInstrument-status", "InstrumentStatuses"),
