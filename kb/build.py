@@ -30,6 +30,15 @@ _PLACE_CLASS = {
 }
 
 
+# A finding has no title of its own; its label says where it stands.
+FINDING_LABELS = {
+    "en": "{place} {year}, finding {n}",
+    "es": "{place} {year}, hallazgo {n}",
+    "fr": "{place} {year}, constat {n}",
+    "pt": "{place} {year}, constatação {n}",
+}
+
+
 def concept_local_name(code: str) -> str:
     """Type code -> concept local name: 'oversight-body' -> 'OversightBody'."""
     return "".join(part.capitalize() for part in code.split("-"))
@@ -91,9 +100,9 @@ def build_profile_graph(
         g.add((p, MGI.hasFinding, f))
         g.add((f, MGI.profile, p))
         g.add((f, RDF.type, MGI.Finding))
-        g.add(
-            (f, RDFS.label, Literal(f"{profile.designation} {profile.year}, finding {finding.n}"))
-        )
+        for language, pattern in FINDING_LABELS.items():
+            label = pattern.format(n=finding.n, place=profile.designation, year=profile.year)
+            g.add((f, RDFS.label, Literal(label, lang=language)))
         g.add((f, MGI.domain, MGI[finding.domain.local_name]))
         g.add((f, MGI.assessment, MGI[finding.assessment.local_name]))
         g.add((f, MGI.position, Literal(finding.position, datatype=XSD.integer)))

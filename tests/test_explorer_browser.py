@@ -144,7 +144,9 @@ def test_spanish_interface(page: Any, server: Server, real: None) -> None:
         """SELECT ?l WHERE { mgi:MigrantsRights skos:prefLabel ?l FILTER(LANG(?l) = "es") }""",
     )[0]["l"]
     assert page.get_by_text(domain).first.is_visible()
-    page.get_by_role("link", name="Instituciones", exact=True).first.click()
+    # The explorer's own sections (the site navigation's "Instituciones" is the linked-data list).
+    sections = page.get_by_role("navigation", name="Explorador")
+    sections.get_by_role("link", name="Instituciones", exact=True).click()
     page.wait_for_url("**/explore/institutions?lang=es")
     assert page.get_by_role("columnheader", name="Jurisdicción").is_visible()
     shot(page, "07-spanish-index")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -50,10 +50,17 @@ def test_pages_load_nothing_from_elsewhere(server: Server, path: str) -> None:
     response = get(server, path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    for attr in re.findall(r'(?:src|href)="([^"]+)"', response.text):
-        if attr.startswith(("/explore/static", "/static")):
-            assert get(server, attr.replace("&amp;", "&")).status_code == 200, attr
-    assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', response.text)
+    # What the page loads (stylesheets, scripts, icons) comes from this server and is there.
+    loaded = re.findall(
+        r'<script[^>]+src="([^"]+)"|<link rel="(?:stylesheet|icon|preload)" href="([^"]+)"',
+        response.text,
+    )
+    assert len(loaded) >= 2  # the site's stylesheet and the explorer's
+    for attr in (a or b for a, b in loaded):
+        assert not re.match(r"(https?:)?//", attr), attr
+        if not attr.startswith("data:"):
+            url = urljoin(server.base + path, attr.replace("&amp;", "&"))
+            assert get(server, url.removeprefix(server.base)).status_code == 200, attr
 
 
 def test_home_shows_the_counts_of_the_graph(server: Server) -> None:
@@ -160,3 +167,34 @@ def test_profile_page_shows_domains_side_by_side(server: Server, kg: KnowledgeGr
 @pytest.fixture(scope="module")
 def kg(knowledge_graph: KnowledgeGraph) -> KnowledgeGraph:
     return knowledge_graph
+
+
+def test_explorer_pages_wear_the_site_frame(server: Server) -> None:
+    """Header, navigation, language switch and licence footer are the linked-data pages'."""
+    page = get(server, "/explore/institutions?sort=name&order=asc&lang=es").text
+    doc = get(server, "/catalog?lang=es").text
+    for part in ('<header class="site">', '<nav class="sections"', '<footer class="site">'):
+        assert part in page and part in doc, part
+    nav = page[page.index('<nav class="sections"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert '<a href="../profiles?lang=es">Perfiles</a>' in nav  # the linked-data lists
+    assert '<a href=".?lang=es" aria-current="page">Explorador</a>' not in nav  # not ".": a page
+    assert '<a href="../explore?lang=es" aria-current="page">Explorador</a>' in nav
+    assert '<a href="../explore/workbench?lang=es">Banco de consultas</a>' in nav
+    assert 'rel="license"' in page and "CC BY 4.0" in page
+    assert '<link rel="stylesheet" href="../static/site.css">' in page
+    # The switch keeps the path and the query, changing only the language.
+    switch = page[page.index('<nav class="languages"') :]
+    switch = switch[: switch.index("</nav>")]
+    hrefs = [unescape(h) for h in re.findall(r'href="([^"]+)"', switch)]
+    assert hrefs == [
+        f"/explore/institutions?sort=name&order=asc&lang={code}"
+        for code in ("en", "es", "fr", "pt")
+    ]
+    assert 'hreflang="es" lang="es" aria-current="true"' in switch
+    # French: the frame and the ontology's labels in French, the explorer's words in English.
+    french = get(server, "/explore/institutions?lang=fr").text
+    assert '<html lang="fr">' in french and '<main id="main" class="explorer" lang="en">' in french
+    assert "Explorateur" in french and "Institutions" in french
+    workbench = get(server, "/explore/workbench").text
+    assert '<a href="../explore/workbench" aria-current="page">Query workbench</a>' in workbench

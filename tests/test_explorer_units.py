@@ -82,6 +82,7 @@ def test_every_shipped_query_parses_once_bound() -> None:
         "pattern": literal("p[eé]rs"),
         "limit": 10,
         "offset": 0,
+        "statistics": ox.NamedNode("https://w3id.org/mgi/graph/statistics"),
     }
     for query in queries.ALL:
         values = {name: samples.get(name) for name in query.placeholders}

@@ -222,15 +222,80 @@ def test_crawl_from_the_home_page_finds_no_broken_link(server: Server, build_dir
             r = c.get(url)
             return r.status_code, r.headers.get("content-type", ""), r.content
 
-        report = crawl(get, server.base + "/")
+        # Explorer pages linked from the linked-data pages are checked, not crawled on
+        # (their sort, filter and "Show the SPARQL" links are the explorer tests' business).
+        report = crawl(get, server.base + "/", leaf=lambda url: "/explore" in url)
     assert not report.broken, report.broken[:10]
     pages = report.html_pages
     assert len(pages) > 400  # every resource, in every language
+    explorer = [p for p in pages if "/explore" in p]
+    for section in ("institutions", "places", "profiles", "findings"):
+        assert any(f"/explore/{section}/" in p for p in explorer), section
+    assert any(p.endswith("/explore/workbench") for p in explorer)
+    assert any("lang=es" in p for p in explorer)  # the language chosen is carried on
     assert any("/doc/org/" in p for p in pages)
     assert any("/doc/finding/" in p for p in pages)
     assert any(p.endswith("/def") for p in pages)
     assert any(u.endswith(".jsonld") for u in report.status)
     assert any("/dumps/mgi.nq.gz" in u for u in report.status)
+
+
+def test_org_page_and_explorer_page_link_to_each_other(server: Server, build_dir: Path) -> None:
+    """An institution's document links to its explorer page, which links back to its IRI."""
+    with httpx.Client(base_url=server.base, timeout=60) as c:
+        for lang in ("", "?lang=es"):
+            doc = c.get(f"/doc/org/bucaramanga--personeria{lang}").text
+            found = re.search(r'<a href="([^"]+)" id="explorer-link">', doc)
+            assert found, lang
+            href = html.unescape(found.group(1))
+            assert href == f"../../explore/institutions/bucaramanga--personeria{lang}"
+            explorer = c.get(f"/doc/org/{href}")  # relative to /doc/org/
+            assert explorer.status_code == 200
+            back = re.search(r'href="([^"]+)" id="linked-data-link"', explorer.text)
+            assert back and back.group(1) == "/id/org/bucaramanga--personeria"
+            assert c.get(back.group(1), follow_redirects=True).url.path == (
+                "/doc/org/bucaramanga--personeria"
+            )
+        # Places, profiles and findings too; vocabulary and instruments have no explorer page.
+        for doc, target in (
+            ("/doc/place/bucaramanga", "../../explore/places/bucaramanga"),
+            ("/doc/profile/bucaramanga-2022", "../../explore/profiles/bucaramanga-2022"),
+            ("/doc/finding/bucaramanga-2022/7", "../../../explore/findings/bucaramanga-2022/7"),
+        ):
+            page = c.get(doc).text
+            assert f'<a href="{target}" id="explorer-link">' in page, doc
+        assert 'id="explorer-link"' not in c.get("/def").text
+
+
+def test_home_and_navigation_lead_to_the_explorer(server: Server, build_dir: Path) -> None:
+    with httpx.Client(base_url=server.base, timeout=60) as c:
+        home = c.get("/").text
+        section = home[home.index('<section class="explore"') :]
+        section = section[: section.index("</section>")]
+        assert 'action="explore/search"' in section and 'name="q"' in section
+        assert 'href="explore"' in section and 'href="explore/workbench"' in section
+        # The site navigation, on every page, in every language.
+        for path, up in (("/catalog", ""), ("/doc/org/bucaramanga--personeria", "../../")):
+            page = c.get(path + "?lang=es").text
+            nav = page[page.index('<nav class="sections"') : page.index("</nav>")]
+            assert f'<a href="{up}explore?lang=es">Explorador</a>' in nav
+            assert f'<a href="{up}explore/workbench?lang=es">Banco de consultas</a>' in nav
+        search = c.get("/explore/search", params={"q": "personería"})
+        assert search.status_code == 200 and "bucaramanga--personeria" in search.text
+
+
+def test_incoming_links_sort_naturally(server: Server, build_dir: Path) -> None:
+    """Finding 7 comes before finding 28, in the cards and in the list of mentions."""
+    with httpx.Client(base_url=server.base, timeout=60) as c:
+        page = c.get("/doc/org/bucaramanga--municipal-government").text
+
+    def numbers(pattern: str) -> list[int]:
+        return [int(n) for n in re.findall(pattern, page)]
+
+    cards = numbers(r'class="finding-title"><a href="\.\./finding/bucaramanga-2022/(\d+)"')
+    mentions = numbers(r'href="\.\./finding/bucaramanga-2022/(\d+)#mention-\d+"')
+    assert len(cards) > 2 and cards == sorted(cards), cards
+    assert len(mentions) > 2 and mentions == sorted(mentions), mentions
 
 
 # --- negotiation, redirects, errors -------------------------------------------------------

@@ -17,8 +17,16 @@ from kb.linkeddata.highlight import Span, highlight
 from kb.linkeddata.i18n import UI, choose_language, parse_accept_language, pick
 from kb.linkeddata.index import IncomingIndex
 from kb.linkeddata.linkcheck import crawl, page_links
-from kb.linkeddata.paths import IriSpace, ServedLinker, StaticLinker, Target, relative_url
+from kb.linkeddata.paths import (
+    IriSpace,
+    ServedLinker,
+    StaticLinker,
+    Target,
+    explorer_path,
+    relative_url,
+)
 from kb.linkeddata.rdf import serialize
+from kb.linkeddata.render import chrome
 from kb.linkeddata.vocabulary import curie, expand_curie
 from kb.store import OxigraphStore
 
@@ -143,6 +151,55 @@ def test_static_links_point_at_files() -> None:
     paged = Target("doc/org/x", query=(("in", "mgi:mentions"), ("page", "3")), lang="en")
     assert linker.url(paged) == "x.mgi_mentions.3.html"
     assert linker.url(Target("sparql")) == BASE + "sparql"  # no endpoint on a static host
+
+
+@pytest.mark.parametrize(
+    ("resource", "page"),
+    [
+        ("id/org/bucaramanga--personeria", "explore/institutions/bucaramanga--personeria"),
+        ("id/place/bucaramanga", "explore/places/bucaramanga"),
+        ("id/profile/bucaramanga-2022", "explore/profiles/bucaramanga-2022"),
+        ("id/finding/bucaramanga-2022/7", "explore/findings/bucaramanga-2022/7"),
+        ("id/instrument/ley-1", None),  # the explorer has no instrument page
+        ("id/finding/bucaramanga-2022", None),
+        ("id/org/a/b", None),
+        ("id/org/Upper", None),
+        ("def", None),
+    ],
+)
+def test_explorer_pages_of_resources(resource: str, page: str | None) -> None:
+    assert explorer_path(resource) == page
+
+
+def test_explorer_links_served_static_and_live() -> None:
+    served = ServedLinker("doc/finding/b-2022/7", "es")
+    assert served.live("explore/findings/b-2022/7") == "../../../explore/findings/b-2022/7?lang=es"
+    assert ServedLinker("explore/places").live("explore") == "../explore"  # not "."
+    assert ServedLinker("").live("explore/workbench") == "explore/workbench"
+    # A static host has no explorer: no link, unless a live server is named.
+    static = StaticLinker("doc/org/x.es.html", lang="es", default_lang="en", base=BASE)
+    assert static.live("explore") is None
+    live = StaticLinker(
+        "doc/org/x.es.html",
+        lang="es",
+        default_lang="en",
+        base=BASE,
+        live_site="https://kg.example/",
+    )
+    assert (
+        live.live("explore/institutions/x") == "https://kg.example/explore/institutions/x?lang=es"
+    )
+    assert StaticLinker(
+        "index.html", lang="en", default_lang="en", base=BASE, live_site="https://kg.example"
+    ).live("explore") == ("https://kg.example/explore")
+
+    def nav(linker: ServedLinker | StaticLinker) -> list[str]:
+        frame = chrome(linker=linker, lang="en", here=Target(""), licence=None, version="v")
+        return [item.text for item in frame.nav]
+
+    assert nav(ServedLinker(""))[-2:] == ["Explorer", "Query workbench"]
+    assert "Explorer" not in nav(static)
+    assert nav(live)[-2:] == ["Explorer", "Query workbench"]
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,27 @@ ORDER BY DESC(?findings) ?label
 LIMIT $limit""",
 )
 
+# The same, with each institution's number of findings read from the build-time
+# statistics graph (kb.stats: `<org> mgi:findingCount ?n`) instead of counted here.
+SEARCH_INSTITUTIONS_STATS = Query(
+    "search-institutions",
+    "Institutions whose name or acronym matches the search (counts from the statistics graph)",
+    _P
+    + """SELECT ?org (SAMPLE(?name) AS ?label) (SAMPLE(?hit) AS ?matched)
+       (SAMPLE(?jurisdictionName) AS ?jurisdiction) (COALESCE(MAX(?n), 0) AS ?findings)
+WHERE {
+  ?org a org:Organization .
+  { ?org skos:prefLabel ?hit } UNION { ?org skos:altLabel ?hit } UNION { ?org rdfs:label ?hit }
+  FILTER(REGEX(STR(?hit), $pattern, "i"))
+  OPTIONAL { ?org rdfs:label ?name }
+  OPTIONAL { ?org mgi:jurisdiction/rdfs:label ?jurisdictionName }
+  OPTIONAL { GRAPH $statistics { ?org mgi:findingCount ?n } }
+}
+GROUP BY ?org
+ORDER BY DESC(?findings) ?label
+LIMIT $limit""",
+)
+
 SEARCH_PLACES = Query(
     "search-places",
     "Places whose name matches the search",
@@ -181,6 +202,41 @@ INSTITUTIONS_ALL = Query(
     + """
 ORDER BY $order
 LIMIT $limit OFFSET $offset""",
+)
+
+# The same, with the counts read from the build-time statistics graph (kb.stats:
+# `<org> mgi:findingCount ?n ; mgi:profileCount ?p ; mgi:domainCount ?d`, written for
+# every institution some finding mentions) instead of aggregated over every finding.
+INSTITUTIONS_ALL_STATS = Query(
+    "institutions-index",
+    "Institutions with their type, jurisdiction and how many findings, profiles and domains "
+    "(counts from the statistics graph)",
+    _P
+    + _INDEX_SELECT
+    + """WHERE {
+  { SELECT DISTINCT ?org ?type ?findings ?profiles ?domains
+    WHERE {
+      VALUES ?type { $type }
+      ?org a org:Organization ;
+           org:classification ?type .
+      OPTIONAL { GRAPH $statistics {
+        ?org mgi:findingCount ?f ; mgi:profileCount ?p ; mgi:domainCount ?d } }
+      BIND(COALESCE(?f, 0) AS ?findings)
+      BIND(COALESCE(?p, 0) AS ?profiles)
+      BIND(COALESCE(?d, 0) AS ?domains)
+    } }
+"""
+    + _INDEX_LABELS
+    + """
+ORDER BY $order
+LIMIT $limit OFFSET $offset""",
+)
+
+# Whether the build wrote its statistics graph (a build made before kb.stats has none).
+STATISTICS_PRESENT = Query(
+    "statistics-present",
+    "Does the store hold the build-time statistics graph?",
+    _P + "SELECT ?org WHERE { GRAPH $statistics { ?org mgi:findingCount ?n } } LIMIT 1",
 )
 
 INSTITUTIONS_ALL_COUNT = Query(

@@ -49,6 +49,7 @@ from kb.explorer.sparql import Raw, literal
 from kb.explorer.text import is_slug, search_pattern, split_finding_id
 from kb.iris import MGI
 from kb.linkeddata.i18n import pick
+from kb.stats import STATISTICS_GRAPH
 
 WELL_DEVELOPED = str(MGI.WellDeveloped)
 POTENTIAL = str(MGI.PotentialForDevelopment)
@@ -136,6 +137,22 @@ class Explorer:
     def ref(self, iri: str | None, kind: str, label: str | None = None) -> Ref | None:
         return Ref(iri=iri, id=self.ident(iri, kind), label=label) if iri else None
 
+    # --- build-time statistics ------------------------------------------------------------
+    @property
+    def statistics_graph(self) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}{STATISTICS_GRAPH}")
+
+    async def has_statistics(self) -> bool:
+        """Whether the build's statistics graph (kb.stats) is in the store.
+
+        One small query, answered from the runner's cache for the rest of the
+        dataset version; without the graph, counts are aggregated over the findings.
+        """
+        answer = await self.runner.select(
+            queries.STATISTICS_PRESENT.bind(statistics=self.statistics_graph)
+        )
+        return bool(answer.rows)
+
     # --- vocabulary -----------------------------------------------------------------------
     async def vocabulary(self) -> Vocabulary:
         answer = await self.runner.select(queries.VOCABULARY.bind())
@@ -183,8 +200,14 @@ class Explorer:
         if pattern is None:
             raise ProtocolError("type at least two letters to search")
         term = literal(pattern)
+        if await self.has_statistics():
+            institutions = queries.SEARCH_INSTITUTIONS_STATS.bind(
+                pattern=term, limit=20, statistics=self.statistics_graph
+            )
+        else:
+            institutions = queries.SEARCH_INSTITUTIONS.bind(pattern=term, limit=20)
         texts = {
-            "institutions": queries.SEARCH_INSTITUTIONS.bind(pattern=term, limit=20),
+            "institutions": institutions,
             "places": queries.SEARCH_PLACES.bind(pattern=term, limit=20),
             "findings": queries.SEARCH_FINDINGS.bind(pattern=term, limit=limit, offset=offset),
             "findings_total": queries.SEARCH_FINDINGS_COUNT.bind(pattern=term),
@@ -280,6 +303,13 @@ class Explorer:
             texts = {
                 "institutions": queries.INSTITUTIONS_FILTERED.bind(**filters, **page),
                 "total": queries.INSTITUTIONS_FILTERED_COUNT.bind(**filters),
+            }
+        elif await self.has_statistics():
+            texts = {
+                "institutions": queries.INSTITUTIONS_ALL_STATS.bind(
+                    **common, **page, statistics=self.statistics_graph
+                ),
+                "total": queries.INSTITUTIONS_ALL_COUNT.bind(**common),
             }
         else:
             texts = {

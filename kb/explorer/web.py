@@ -8,6 +8,7 @@ explicitly. Templates are Jinja2 with autoescaping: labels come from data.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,12 +21,16 @@ from markupsafe import Markup
 
 from kb.errors import KbError, ProtocolError
 from kb.explorer.charts import Node, network_svg
-from kb.explorer.i18n import LANGUAGE_NAMES, UI_LANGUAGES, Words, page_language
+from kb.explorer.i18n import Words, page_language
 from kb.explorer.models import Mention
 from kb.explorer.runner import QueryRunner
 from kb.explorer.services import Explorer
 from kb.explorer.text import year_of
 from kb.linkeddata.highlight import Span, highlight
+from kb.linkeddata.i18n import LANGUAGE_NAMES, LANGUAGES
+from kb.linkeddata.paths import WORKBENCH, ServedLinker, Target
+from kb.linkeddata.render import Chrome, LanguageChoice, chrome
+from kb.linkeddata.site import licence_of_build
 from kb.serve.errors import status_and_code
 
 HERE = Path(__file__).parent
@@ -87,6 +92,13 @@ class Urls:
         flat = {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in params.items()}
         return self(path, **flat)
 
+    def site_path(self) -> str:
+        """This page's path from the site root, without a leading slash (`explore/places`)."""
+        path = self.request.url.path
+        if self.root and path.startswith(self.root):
+            path = path[len(self.root) :]
+        return path.lstrip("/")
+
     def workbench(self, query: str, title: str | None = None) -> str:
         """Opens `query` in the workbench (YASGUI reads `query` and `tabTitle` from the URL)."""
         return self("/explore/workbench", query=query, tabTitle=title)
@@ -145,31 +157,53 @@ def environment() -> Environment:
     return env
 
 
+def page_chrome(request: Request, lang: str, urls: Urls) -> Chrome:
+    """The site's frame (kb/linkeddata/templates/base.html) for an explorer page.
+
+    Navigation, licence and version are those of the linked-data pages; the
+    language switch keeps this page's path and query, changing only `lang`.
+    """
+    here = urls.site_path()
+    state = request.app.state
+    dataset = getattr(getattr(state, "service", None), "dataset", None)
+    build_dir = getattr(dataset, "build_dir", None)
+    frame = chrome(
+        linker=ServedLinker(here, urls.explicit_lang),
+        lang=lang,
+        here=Target(here),
+        licence=licence_of_build(build_dir, state.settings.base_iri),
+        version=dataset.version if dataset is not None else "",
+        section=WORKBENCH if here.startswith(WORKBENCH) else "explore",
+    )
+    choices = [
+        LanguageChoice(code, LANGUAGE_NAMES[code], urls.here(lang=code), code == lang)
+        for code in LANGUAGES
+    ]
+    return replace(frame, languages=choices)
+
+
 def render(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang, explicit = request_language(request)
     urls = Urls(request, explicit)
     words = Words(lang)
-    languages = [
-        (code, LANGUAGE_NAMES[code], urls.here(lang=code), code == words.lang)
-        for code in UI_LANGUAGES
-    ]
     base = request.app.state.settings.base_iri
     html = (
         environment()
         .get_template(template)
         .render(
+            chrome=page_chrome(request, lang, urls),
             t=words,
             lang=words.lang,
             url=urls,
-            languages=languages,
             base_iri=base,
             resource=lambda iri: urls.resource(iri, base),
             **context,
         )
     )
-    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept-Language"})
+    headers = {"Vary": "Accept-Language", "Content-Language": lang}
+    return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
 def render_error(request: Request, exc: KbError) -> HTMLResponse:

@@ -12,6 +12,7 @@ link looks like in each of the two.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urlencode
@@ -25,6 +26,30 @@ LIST_PAGES = ("profiles", "institutions", "instruments", "places")
 PAGE_ROOTS = ("def", "catalog", "resource", *LIST_PAGES)
 # IRIs whose description lives in the DCAT catalogue document.
 CATALOG_PATHS = ("dataset", "catalog", "graph/")
+# The explorer (kb.explorer) under `explore/`: dynamic pages only a running server has.
+EXPLORER = "explore"
+WORKBENCH = "explore/workbench"
+EXPLORER_SEARCH = "explore/search"
+# Resource kinds with an explorer page: `id/{kind}/…` -> `explore/{section}/…`.
+_EXPLORER_SECTIONS = {"org": "institutions", "place": "places", "profile": "profiles"}
+_SLUG = re.compile(r"[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")
+_FINDING_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
+def explorer_path(resource_path: str) -> str | None:
+    """`id/org/x` -> `explore/institutions/x`; None for what the explorer has no page for.
+
+    Organisations, places, profiles (one slug) and findings (`id/finding/{profile}/{n}`).
+    """
+    parts = resource_path.split("/")
+    if len(parts) < 3 or parts[0] != "id" or not all(_SLUG.fullmatch(p) for p in parts[2:-1]):
+        return None
+    kind, rest = parts[1], parts[2:]
+    if kind in _EXPLORER_SECTIONS and len(rest) == 1 and _SLUG.fullmatch(rest[0]):
+        return f"{EXPLORER}/{_EXPLORER_SECTIONS[kind]}/{rest[0]}"
+    if kind == "finding" and len(rest) == 2 and _FINDING_NUMBER.fullmatch(rest[1]):
+        return f"{EXPLORER}/findings/{rest[0]}/{rest[1]}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +131,10 @@ class Linker(Protocol):
         """The site path (served) or file path (static) of a target."""
         ...
 
+    def live(self, path: str, query: tuple[tuple[str, str], ...] = ()) -> str | None:
+        """A link to a page only a running server has (the explorer), or None without one."""
+        ...
+
 
 def relative_url(source: str, destination: str) -> str:
     """URL of `destination` relative to `source`, both paths from the site root.
@@ -146,6 +175,13 @@ class ServedLinker:
         href = relative_url(self.current, self.file_of(target)) + _query_string(query)
         return href + (f"#{target.fragment}" if target.fragment else "")
 
+    def live(self, path: str, query: tuple[tuple[str, str], ...] = ()) -> str | None:
+        # The explorer chooses its language by `?lang=` as well: carry it on.
+        if self.lang:
+            query = (*query, ("lang", self.lang))
+        # Up to the root, then down: `explore` seen from `explore/places` is a page, not `.`.
+        return "../" * self.current.count("/") + path + _query_string(query)
+
 
 @dataclass(frozen=True, slots=True)
 class StaticLinker:
@@ -157,6 +193,9 @@ class StaticLinker:
     default_lang: str
     base: str
     """The base IRI: links to server-only services (SPARQL) point there."""
+    live_site: str | None = None
+    """Root URL of a running server (`https://kg.example.org/`): the explorer's pages,
+    which a static host cannot serve, are linked there; None leaves them out."""
     static: bool = field(default=True, init=False)
 
     def file_of(self, target: Target) -> str:
@@ -177,6 +216,13 @@ class StaticLinker:
             return self.base + target.path
         href = relative_url(self.current, self.file_of(target))
         return href + (f"#{target.fragment}" if target.fragment else "")
+
+    def live(self, path: str, query: tuple[tuple[str, str], ...] = ()) -> str | None:
+        if not self.live_site:
+            return None
+        if self.lang != self.default_lang:
+            query = (*query, ("lang", self.lang))
+        return self.live_site.rstrip("/") + "/" + path + _query_string(query)
 
     def for_page(self, current: str) -> StaticLinker:
         return replace(self, current=current)

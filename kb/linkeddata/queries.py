@@ -65,11 +65,19 @@ WHERE {
 }"""
 )
 
-# One page of the subjects linking to ?iri with ?p. Trailing numbers sort as
-# numbers (finding 2 before finding 10): prefix, then length, then text.
+# One page of the subjects linking to ?iri with ?p, in natural order: numbers sort as
+# numbers (finding 7 before finding 28), first those of the document (profile, then
+# finding number), then those of the fragment (`…/7#mention-2` before `…/7#mention-10`).
+# Each part sorts by its text without the trailing number, then length, then text.
 INCOMING_PAGE = """SELECT DISTINCT ?iri ?p ?skip ?s
-WHERE { GRAPH ?g { ?s ?p ?iri } FILTER(?g != ?skip && isIRI(?s)) }
-ORDER BY (REPLACE(STR(?s), "[0-9]+$", "")) (STRLEN(STR(?s))) (STR(?s))
+WHERE {
+  GRAPH ?g { ?s ?p ?iri }
+  FILTER(?g != ?skip && isIRI(?s))
+  BIND(IF(CONTAINS(STR(?s), "#"), STRBEFORE(STR(?s), "#"), STR(?s)) AS ?doc)
+  BIND(STRAFTER(STR(?s), "#") AS ?part)
+}
+ORDER BY (REPLACE(?doc, "[0-9]+$", "")) (STRLEN(?doc)) ?doc
+         (REPLACE(?part, "[0-9]+$", "")) (STRLEN(?part)) ?part
 LIMIT %d OFFSET %d"""
 
 # Counted once per build (kb.linkeddata.index): links into every IRI, by property.

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from kb.linkeddata.formats import DocFormat
 from kb.linkeddata.i18n import LANGUAGE_NAMES, LANGUAGES, ui
-from kb.linkeddata.paths import Linker, Target
+from kb.linkeddata.paths import EXPLORER, EXPLORER_SEARCH, WORKBENCH, Linker, Target
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -90,6 +90,12 @@ SECTIONS = (
     ("sparql", "sparql"),
     ("lookup", "resource"),
 )
+# Sections only a running server has (kb.explorer): in a static copy they link to the
+# live site when one is named (`StaticLinker.live_site`), else they are left out.
+LIVE_SECTIONS = (
+    ("explorer", EXPLORER),
+    ("workbench", WORKBENCH),
+)
 
 
 def chrome(
@@ -112,6 +118,15 @@ def chrome(
         NavItem(links[key], words[key], current=(section == path))
         for key, path in SECTIONS
         if not (linker.static and path == "resource")  # no lookup service on a static host
+    ]
+    for key, path in (*LIVE_SECTIONS, ("explorer_search", EXPLORER_SEARCH)):
+        href = linker.live(path)
+        if href is not None:
+            links[key] = href
+    nav += [
+        NavItem(links[key], words[key], current=(section == path))
+        for key, path in LIVE_SECTIONS
+        if key in links
     ]
     choices = [
         LanguageChoice(

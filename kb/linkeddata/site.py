@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from kb.linkeddata.formats import ALL_FORMATS, DocFormat
 from kb.linkeddata.graph import TripleIndex
 from kb.linkeddata.i18n import LANGUAGE_NAMES, LANGUAGES, pick, ui
 from kb.linkeddata.index import IncomingIndex
-from kb.linkeddata.paths import IriSpace, Linker, Target
+from kb.linkeddata.paths import IriSpace, Linker, Target, explorer_path
 from kb.linkeddata.rdf import document_metadata, serialize
-from kb.linkeddata.render import Chrome, alternates_for, chrome, licence_of, render
+from kb.linkeddata.render import Chrome, Licence, alternates_for, chrome, licence_of, render
 from kb.linkeddata.views import Labeller, LinkView, PagerView, resource_view
 from kb.linkeddata.vocabulary import (
     ALL_PREFIXES,
@@ -301,6 +302,8 @@ class Site:
             lang=lang,
             page_url=page_url,
         )
+        explorer = explorer_path("id/" + doc_path.removeprefix("doc/"))
+        view.explorer = linker.live(explorer) if explorer else None
         section = {
             "profile": "profiles",
             "org": "institutions",
@@ -669,6 +672,25 @@ class Site:
             "value": iri or "",
         }
         return render("message.html", chrome=frame, message=message)
+
+
+@lru_cache(maxsize=8)
+def licence_of_build(build_dir: Path | None, base: str) -> Licence | None:
+    """The dataset's licence as the build's catalogue states it (for another part's frame).
+
+    Read once per build directory; None without a build or a catalogue.
+    """
+    catalog_file = build_dir / CATALOG_FILE if build_dir is not None else None
+    if catalog_file is None or not catalog_file.is_file():
+        return None
+    catalog = TripleIndex(
+        [
+            t.triple if isinstance(t, ox.Quad) else t
+            for t in ox.parse(path=str(catalog_file), format=ox.RdfFormat.TURTLE)
+        ]
+    )
+    licence = catalog.value(base + "dataset", DCTERMS + "license")
+    return licence_of(licence.value if isinstance(licence, ox.NamedNode) else None)
 
 
 def _licence_link(iri: str) -> LinkView:

@@ -147,6 +147,8 @@ class ResourceView:
     domains: list[DomainSection] = field(default_factory=list)
     incoming: list[IncomingView] = field(default_factory=list)
     schema: dict[str, Any] = field(default_factory=dict)
+    explorer: str | None = None
+    """The resource's page in the explorer (a running server's), if it has one."""
 
 
 class Labeller:
