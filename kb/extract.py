@@ -106,6 +106,7 @@ class _OrgCandidate:
     parent_tok: int | None = None  # a stated parent body starts at this token
     left_words: int = 0  # English pre-modifiers before the head
     chapter_of: GazetteerEntry | None = None
+    anaphor: bool = False  # "la préfecture": the one earlier body with this head
     entity: str = ""  # identity key, set during resolution
 
 
@@ -301,6 +302,7 @@ class _Extractor:
         )
         self._year_links = PhraseIndex((phrase_tokens(m), True) for m in self.lang.year_links)
         self._paren_acronyms: set[str] = set()
+        self._reused_acronyms: set[str] = set()
         self._known_names: set[tuple[str, ...]] = set()
         self._place_stems = {
             w[:5]
@@ -325,8 +327,18 @@ class _Extractor:
         for work in self.works:
             t = work.tokens
             for k in range(1, len(t) - 1):
-                if t[k].is_acronym and t[k - 1].text == "(" and t[k + 1].text == ")":
+                if _acronym_like(t[k]) and t[k - 1].text == "(" and t[k + 1].text == ")":
                     self._paren_acronyms.add(t[k].text)
+        # Acronyms the profile uses again outside their parentheses: a headless
+        # "Proper Name (ACR)" whose acronym is reused is a body.
+        self._reused_acronyms = {
+            t[k].text
+            for work in self.works
+            for t in (work.tokens,)
+            for k in range(len(t))
+            if t[k].text in self._paren_acronyms
+            and not (0 < k < len(t) - 1 and t[k - 1].text == "(" and t[k + 1].text == ")")
+        }
         # Names the profile writes in full: a coordinated plural is not split inside
         # one of them ("Ministerios de Educación y de Ciencia y Tecnología").
         self._known_names = set()
@@ -342,6 +354,18 @@ class _Extractor:
             work.orgs = self._choose_orgs(gaz, rule_orgs)
             work.orgs = [c for c in work.orgs if not self._absent(work, c.start_tok, c)]
             work.instruments = self._instruments(work)
+            # A head joined into a title by a bare coordinator ("Política … de Proteção
+            # e Defesa Civil") is a word of the title, not a body.
+            work.orgs = [
+                c
+                for c in work.orgs
+                if not any(
+                    i.start_tok < c.start_tok
+                    and c.end_tok <= i.end_tok
+                    and work.tokens[c.start_tok - 1].folded in self.lang.coordinators
+                    for i in work.instruments
+                )
+            ]
         acronyms = self._acronym_definitions()
         for work in self.works:
             self._acronym_mentions(work, acronyms)
@@ -431,6 +455,8 @@ class _Extractor:
             i = max(c.end_tok for c in built)
         found += self._apposition_orgs(work, found)
         found += self._posts(work, found)
+        found += self._cue_orgs(work, found)
+        found.sort(key=lambda c: c.start_tok)
         found = self._acronym_phrases(work, found)
         return found
 
@@ -484,9 +510,17 @@ class _Extractor:
                 _, _, text = work.surface(i, end)
                 cand = replace(cand, end_tok=end, name=text, name_words=phrase_tokens(text))
             return [cand]
-        if bare and self._determiner_before(work, i) in (lang.articles | lang.contractions):
+        definite = self._determiner_before(work, i) in (lang.articles | lang.contractions)
+        if bare and definite:
             _, _, text = work.surface(i, i + bare)
             return [replace(cand, end_tok=i + bare, name=text, name_words=phrase_tokens(text))]
+        if definite and not specific and head.words in lang.anaphoric_heads:
+            _, _, text = work.surface(i, i + n)
+            return [
+                replace(
+                    cand, end_tok=i + n, name=text, name_words=phrase_tokens(text), anaphor=True
+                )
+            ]
         return []
 
     def _posts(self, work: _FindingWork, found: list[_OrgCandidate]) -> list[_OrgCandidate]:
@@ -571,7 +605,7 @@ class _Extractor:
         lang = self.lang
         for p in range(1, len(tokens) - 2):
             if not (
-                tokens[p].text == "(" and tokens[p + 1].is_acronym and tokens[p + 2].text == ")"
+                tokens[p].text == "(" and _acronym_like(tokens[p + 1]) and tokens[p + 2].text == ")"
             ):
                 continue
             start = self._initials_start(tokens, p, tokens[p + 1].text)
@@ -605,11 +639,13 @@ class _Extractor:
                 stated = any(_contains(words, m) for m, _ in lang.scope_markers) or any(
                     w[:5] in self._place_stems for w in words if len(w) >= 5
                 )
-                if not stated:
+                cue_type = self._org_cue_before(tokens, start)
+                reused = tokens[p + 1].text in self._reused_acronyms
+                if not (stated or cue_type or reused):
                     continue
                 head = Head(
                     tokens[start].text,
-                    self.rules.fallback_type,
+                    cue_type or self.rules.fallback_type,
                     False,
                     False,
                     False,
@@ -620,6 +656,59 @@ class _Extractor:
             found.append(_OrgCandidate(start, p, text, words, head=head, left_words=left))
         found.sort(key=lambda c: c.start_tok)
         return found
+
+    def _org_cue_before(self, tokens: Sequence[Token], start: int) -> str | None:
+        """Type of a kind phrase right before `start` ("the NGO", "la ONG"), or None."""
+        for words, type_code in self.lang.org_cues:
+            n = len(words)
+            if start >= n and all(tokens[start - n + i].folded == w for i, w in enumerate(words)):
+                return type_code
+        return None
+
+    def _cue_orgs(self, work: _FindingWork, found: list[_OrgCandidate]) -> list[_OrgCandidate]:
+        """A capitalised name introduced by its kind, with no head noun: "the NGO
+        Open Hands", "la ONG Manos Unidas". The name runs over capitalised words and
+        connectors between them."""
+        tokens = work.tokens
+        lang = self.lang
+        out = []
+        for k in range(1, len(tokens)):
+            cue_type = self._org_cue_before(tokens, k)
+            if cue_type is None or not self._is_name_word(tokens[k]):
+                continue
+            if any(c.start_tok <= k < c.end_tok for c in found):
+                continue
+            e = k + 1
+            while e < len(tokens):
+                if self._is_name_word(tokens[e]):
+                    e += 1
+                    continue
+                m = lang.connectors.match(tokens, e)
+                if (
+                    m is not None
+                    and e + m[0] < len(tokens)
+                    and self._is_name_word(tokens[e + m[0]])
+                ):
+                    if tokens[e].folded in lang.coordinators:
+                        break
+                    e += m[0]
+                    continue
+                break
+            if (
+                e < len(tokens)
+                and tokens[e].text == "("
+                and _acronym_like(tokens[min(e + 1, len(tokens) - 1)])
+            ):
+                pass  # the initials rule decides "Name (ACR)"
+            elif tokens[k].folded in lang.stopwords:
+                continue
+            else:
+                _, _, text = work.surface(k, e)
+                head = Head(
+                    tokens[k].text, cue_type, False, False, False, None, (tokens[k].folded,)
+                )
+                out.append(_OrgCandidate(k, e, text, phrase_tokens(text), head=head, left_words=0))
+        return out
 
     def _apposition_orgs(
         self, work: _FindingWork, found: list[_OrgCandidate]
@@ -990,9 +1079,18 @@ class _Extractor:
         if isinstance(cand, _OrgCandidate) and (cand.gazetteer or cand.head is None):
             return False
         sentence = work.sentence_of(start_tok)
-        negated = any(
-            work.tokens[k].folded in self.lang.negations for k in range(sentence.start, start_tok)
-        )
+        stop = start_tok
+        if isinstance(cand, _OrgCandidate):
+            # "a organização não governamental X": the kind phrase negates nothing
+            for words, _ in self.lang.org_cues:
+                n = len(words)
+                if (
+                    start_tok >= n
+                    and tuple(t.folded for t in work.tokens[start_tok - n : start_tok]) == words
+                ):
+                    stop = start_tok - n
+                    break
+        negated = any(_negation_at(work.tokens, k, self.lang) for k in range(sentence.start, stop))
         if not negated:
             return False
         if isinstance(cand, _InstrumentCandidate) and cand.kind != "generic":
@@ -1064,23 +1162,42 @@ class _Extractor:
                 and prev.end_tok < len(tokens)
                 and tokens[prev.end_tok + (prev.kind == "quoted")].text == "("
                 and cand.start_tok == prev.end_tok + 1 + (prev.kind == "quoted")
-                and cand.end_tok < len(tokens)
-                and tokens[cand.end_tok].text == ")"
+                and (close := self._reference_close(tokens, cand.end_tok)) is not None
             ):
-                end = tokens[cand.end_tok].end
+                end = tokens[close].end
                 merged = replace(
                     prev,
-                    end_tok=cand.end_tok + 1,
+                    end_tok=close + 1,
                     end=end,
                     title=text[prev.start : end],
                     key_title=prev.key_title or prev.title,
                     aliases=(*prev.aliases, cand.title),
-                    creator_tok=prev.creator_tok or self._creator_after(work, cand.end_tok + 1),
+                    creator_tok=prev.creator_tok or self._creator_after(work, close + 1),
                 )
                 out[-1] = merged
                 continue
             out.append(cand)
         return out
+
+    def _reference_close(self, tokens: Sequence[Token], k: int) -> int | None:
+        """The ")" that closes a number reference ending at token k, past a date
+        written after a comma: "(Lei nº 13.445, de 24 de maio de 2017)"."""
+        lang = self.lang
+        j = k
+        while j < len(tokens) and j < k + 12:
+            t = tokens[j]
+            if t.text == ")":
+                return j
+            if not (
+                t.text in {",", "/", "-", "–"}
+                or t.is_number
+                or t.folded in lang.months
+                or (t.folded,) in lang.connectors
+                or self._year_links.match(tokens, j) is not None
+            ):
+                return None
+            j += 1
+        return None
 
     def _keyword_at(self, tokens: Sequence[Token], i: int) -> tuple[int, Keyword] | None:
         match = self.lang.keywords.match(tokens, i)
@@ -1232,6 +1349,21 @@ class _Extractor:
                     nt.folded in lang.determiners or not (nt.is_cap or nt.is_number)
                 ):
                     break
+                if (
+                    nt.is_cap
+                    and lang.heads.match(tokens, nxt) is not None
+                    and not self._is_place_at(tokens, nxt)
+                    and lang.head_initial
+                    and len(words) == 1
+                    and words[0] in lang.coordinators
+                    and named
+                ):
+                    # "Política … de Proteção e Defesa Civil": a head right after a bare
+                    # coordinator, with no article, is a word of the title, not a body.
+                    j = nxt + 1
+                    last = j
+                    named += 1
+                    continue
                 if (
                     nt.is_cap
                     and lang.heads.match(tokens, nxt) is not None
@@ -1587,7 +1719,7 @@ class _Extractor:
                 if (
                     e + 2 < len(tokens)
                     and tokens[e].text == "("
-                    and tokens[e + 1].is_acronym
+                    and _acronym_like(tokens[e + 1])
                     and tokens[e + 2].text == ")"
                 ):
                     defined.setdefault(tokens[e + 1].text, cand)
@@ -1597,7 +1729,7 @@ class _Extractor:
         taken = {k for c in work.orgs for k in range(c.start_tok, c.end_tok)}
         taken_i = {k for c in work.instruments for k in range(c.start_tok, c.end_tok)}
         for k, tok in enumerate(work.tokens):
-            if not tok.is_acronym or tok.text not in defined:
+            if not _acronym_like(tok) or tok.text not in defined:
                 continue
             target = defined[tok.text]
             if isinstance(target, _InstrumentCandidate):
@@ -1687,8 +1819,9 @@ class _Extractor:
     def _resolve_orgs(self) -> None:
         for work in self.works:
             for cand in work.orgs:
-                if not cand.entity:
+                if not cand.entity and not cand.anaphor:
                     cand.entity = self._org_key(cand)
+        self._resolve_anaphors()
         # Acronym keys point at their defining candidate's entity.
         for work in self.works:
             for cand in work.orgs:
@@ -1708,6 +1841,24 @@ class _Extractor:
                 self._describe_org(entity)
         self._stated_parents()
         self._context_parents()
+
+    def _resolve_anaphors(self) -> None:
+        """A bare lower-case head ("la préfecture") names the body written earlier in
+        the profile with the same head and a complement ("préfecture de la Haute-Lise"),
+        when exactly one such body precedes it; otherwise it is dropped."""
+        seen: list[tuple[tuple[str, ...], str]] = []  # (head words, entity key)
+        for work in self.works:
+            keep = []
+            for cand in work.orgs:
+                if cand.anaphor and cand.head is not None:
+                    keys = {key for words, key in seen if words == cand.head.words}
+                    if len(keys) != 1:
+                        continue
+                    cand.entity = keys.pop()
+                elif cand.head is not None and cand.entity and not cand.synthetic:
+                    seen.append((cand.head.words, cand.entity))
+                keep.append(cand)
+            work.orgs = keep
 
     def _describe_org(self, entity: _Entity) -> None:
         cands = entity.candidates
@@ -2248,6 +2399,20 @@ def _align_initials(letters: str, words: Sequence[str]) -> int | None:
         return memo[key]
 
     return best(0, 0)
+
+
+def _acronym_like(tok: Token) -> bool:
+    return tok.is_acronym or tok.is_mixed_acronym
+
+
+def _negation_at(tokens: Sequence[Token], k: int, lang: LanguageRules) -> bool:
+    """A negation word, unless it is a number sign ("By-law No. 14", "no 3")."""
+    if tokens[k].folded not in lang.negations:
+        return False
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+    if nxt is not None and nxt.text == "." and k + 2 < len(tokens):
+        nxt = tokens[k + 2]
+    return not (nxt is not None and nxt.is_number)
 
 
 def _find(words: Sequence[str], phrase: Sequence[str]) -> int | None:

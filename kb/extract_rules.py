@@ -142,6 +142,11 @@ class LanguageRules:
     lowercase_bare: frozenset[tuple[str, ...]] = frozenset()
     sentence_case: frozenset[tuple[str, ...]] = frozenset()
     sentence_case_types: Mapping[str, str] = field(default_factory=dict)
+    # Phrases that introduce a body by its kind ("the NGO X", "la ONG X") -> type.
+    org_cues: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # Lower-case heads that, after a definite article, point back to the one body
+    # named earlier in the profile with that head ("la préfecture").
+    anaphoric_heads: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def determiners(self) -> frozenset[str]:
@@ -342,6 +347,14 @@ def _language(code: str, raw: Mapping[str, Any], path: Path) -> LanguageRules:
             phrase_tokens(w) for w in _strings(inst_rules.get("sentence_case"), where, path)
         ),
         sentence_case_types=sentence_case_types,
+        org_cues=tuple(
+            (phrase_tokens(w), _check_type(t, f"{where}.org_cues", path, INSTITUTION_TYPES))
+            for t, words in dict(raw.get("org_cues", {})).items()
+            for w in _strings(words, f"{where}.org_cues.{t}", path)
+        ),
+        anaphoric_heads=frozenset(
+            phrase_tokens(w) for w in _strings(rules_table.get("anaphoric"), where, path)
+        ),
     )
 
 

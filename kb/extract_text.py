@@ -21,6 +21,9 @@ _TOKEN = re.compile(r"(?:[dDlLjJnNsScC]|[Qq]u)['’](?=\w)|\w+(?:[-'’]\w+)*|\S
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'"})
 _ACRONYM = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ0-9&]*[A-ZÀ-ÖØ-Þ0-9]$")
 _YEAR = re.compile(r"(?<!\w)(\d{4})(?!\w)(?![.,]\d)")
+# Three or more digit groups separated by single spaces: a phone number or a code
+# ("0800 1800 200"), whose four-digit groups are not years.
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\d+(?: \d+){2,}(?![\w]|[.,]\d)")
 OPENING_QUOTES = {"“": "”", "«": "»", '"': '"', "„": "“", "‹": "›"}
 
 
@@ -53,6 +56,17 @@ class Token:
     def is_acronym(self) -> bool:
         """Two or more capitals, maybe with digits or '&' (IOM, ACNUR, R4V)."""
         return bool(_ACRONYM.match(self.text)) and sum(c.isupper() for c in self.text) >= 2
+
+    @property
+    def is_mixed_acronym(self) -> bool:
+        """An acronym with a few lower-case letters ("CNIg", "MinTIC"): more capitals
+        than lower-case letters, at least two capitals. Trusted only where the text
+        defines it in parentheses."""
+        t = self.text
+        if not (t.isalpha() and t[0].isupper()):
+            return False
+        upper = sum(c.isupper() for c in t)
+        return upper >= 2 and 0 < len(t) - upper < upper
 
     @property
     def is_number(self) -> bool:
@@ -153,8 +167,10 @@ def find_years(
     `excluded` holds spans that are known not to be years (law numbers). Dotted
     thousands ("12.000") and "COVID-19" never match: a year is exactly four
     digits with no letter or digit on either side and no decimal part after it.
+    Nor do groups of a digit sequence such as a phone number ("0800 1800 200").
     """
     skip = list(excluded)
+    skip.extend(m.span() for m in _DIGIT_GROUPS.finditer(text))
     found = []
     for m in _YEAR.finditer(text):
         value = int(m.group(1))

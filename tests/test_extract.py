@@ -453,6 +453,9 @@ YEAR_CASES = [
     ("Entre 1799 y 2100 no hay años válidos, pero 1800 y 2099 sí.", (1800, 2099)),
     ("En 2020 y de nuevo en 2020 se actualizó.", (2020,)),
     ("Con 20201 registros y el código A2019.", ()),
+    # held-out 2 rule: digit groups separated by spaces are a phone number, not years
+    ("La línea gratuita (0900 2019 455) atiende desde 2021.", (2021,)),
+    ("Call 01 2020 3344 for help since 2018.", (2018,)),
 ]
 
 
@@ -971,3 +974,168 @@ def test_title_and_number_reference_are_one_instrument(gazetteer, language, text
 def test_generic_instruments_need_a_classifying_complement(gazetteer, language, sentence, expected):
     extraction = extract_mentions(make_profile([sentence], language=language), gazetteer)
     assert surfaces(extraction, EntityKind.INSTRUMENT) == expected
+
+
+# --- held-out 2 rules (own sentences, none from a fixture) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "texts", "surface", "type_code"),
+    [
+        # a kind phrase introduces a headless "Name (ACR)"
+        (
+            "en",
+            ["The shelter is run by the charity Willow Bridge Trustees (WBT) since 2019."],
+            "Willow Bridge Trustees",
+            "ngo",
+        ),
+        (
+            "es",
+            ["La ONG Manos Abiertas Pereira (MAP) orienta a las familias."],
+            "Manos Abiertas Pereira",
+            "ngo",
+        ),
+        (
+            "pt",
+            ["A ONG Raízes Abertas Sul (RAS) oferece aulas de português."],
+            "Raízes Abertas Sul",
+            "ngo",
+        ),
+        # the acronym reused later makes the headless name a body
+        (
+            "fr",
+            [
+                "Le Collectif Roseaux Ouverts (CRO) accompagne les familles.",
+                "Le CRO tient une permanence le mardi.",
+            ],
+            "Collectif Roseaux Ouverts",
+            None,
+        ),
+    ],
+)
+def test_headless_acronym_names_from_a_cue_or_reuse(gazetteer, language, texts, surface, type_code):
+    extraction = extract_mentions(make_profile(texts, language=language), gazetteer)
+    assert surface in surfaces(extraction, EntityKind.ORGANIZATION)
+    org = org_of(extraction, surface)
+    if type_code:
+        assert org.institution_type == type_code
+    if len(texts) > 1:
+        acronym = surface and texts[0][texts[0].index("(") + 1 : texts[0].index(")")]
+        assert org_of(extraction, acronym).slug == org.slug
+
+
+def test_headless_acronym_name_without_cue_or_reuse_stays_out(gazetteer):
+    texts = ["La Feria del Libro Abierto (FLA) se celebra en abril."]
+    extraction = extract_mentions(make_profile(texts), gazetteer)
+    assert surfaces(extraction, EntityKind.ORGANIZATION) == set()
+
+
+def test_a_kind_phrase_introduces_a_name_without_acronym(gazetteer):
+    texts = ["As aulas são dadas pela organização não governamental Ponte Solidária."]
+    extraction = extract_mentions(make_profile(texts, language="pt"), gazetteer)
+    assert org_of(extraction, "Ponte Solidária").institution_type == "ngo"
+
+
+def test_mixed_case_acronym_defined_in_parentheses(gazetteer):
+    texts = [
+        "O Conselho Nacional de Refúgio e Asilo (CNRa) reúne sete ministérios.",
+        "O CNRa aprovou a resolução.",
+    ]
+    extraction = extract_mentions(make_profile(texts, language="pt"), gazetteer)
+    org = org_of(extraction, "Conselho Nacional de Refúgio e Asilo")
+    assert org_of(extraction, "CNRa").slug == org.slug
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "surface"),
+    [
+        ("fr", "Les agents de la mairie reçoivent les familles.", "mairie"),
+        ("pt", "A prefeitura oferece aulas de português.", "prefeitura"),
+        ("es", "La alcaldía abrió una oficina.", "alcaldía"),
+    ],
+)
+def test_lower_case_bare_local_government(gazetteer, language, text, surface):
+    extraction = extract_mentions(make_profile([text], language=language), gazetteer)
+    assert org_of(extraction, surface).institution_type == "municipal-government"
+
+
+def test_a_bare_head_points_back_to_the_one_earlier_body(gazetteer):
+    texts = [
+        "La ville coopère avec la préfecture du Val-Brun sur l'hébergement.",
+        "La préfecture publie les chiffres chaque année.",
+    ]
+    extraction = extract_mentions(make_profile(texts, language="fr"), gazetteer)
+    full = org_of(extraction, "préfecture du Val-Brun")
+    mention = next(m for m in extraction.mentions if m.finding_n == 2)
+    assert mention.surface_form == "préfecture" and mention.target == full.slug
+
+
+def test_a_bare_head_with_no_or_two_antecedents_is_dropped(gazetteer):
+    texts = [
+        "La préfecture du Val-Brun et la préfecture de la Côte-Grise coopèrent.",
+        "La préfecture publie les chiffres.",
+    ]
+    extraction = extract_mentions(make_profile(texts, language="fr"), gazetteer)
+    assert surfaces(extraction, EntityKind.ORGANIZATION, 2) == set()
+    alone = extract_mentions(
+        make_profile(["La préfecture publie les chiffres."], language="fr"), gazetteer
+    )
+    assert surfaces(alone, EntityKind.ORGANIZATION) == set()
+
+
+def test_a_number_sign_is_no_negation(gazetteer):
+    texts = ["Under Order No. 7 of 2021, Fernhill City Council funds the shelter."]
+    extraction = extract_mentions(make_profile(texts, language="en", place="Fernhill"), gazetteer)
+    assert "Fernhill City Council" in surfaces(extraction, EntityKind.ORGANIZATION)
+
+
+def test_a_head_after_a_bare_coordinator_stays_in_the_title(gazetteer):
+    texts = ["A Política Estadual de Prevenção e Defesa Civil orienta os municípios."]
+    extraction = extract_mentions(make_profile(texts, language="pt"), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == {
+        "Política Estadual de Prevenção e Defesa Civil"
+    }
+    assert surfaces(extraction, EntityKind.ORGANIZATION) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "title", "number"),
+    [
+        (
+            "pt",
+            "A Lei de Acolhimento Digno (Lei nº 4.321, de 3 de março de 2015) garante vagas.",
+            "Lei de Acolhimento Digno (Lei nº 4.321, de 3 de março de 2015)",
+            "Lei nº 4.321",
+        ),
+        (
+            "es",
+            "La Ley de Acogida (Ley 77, de 5 de junio de 2016) regula el asilo.",
+            "Ley de Acogida (Ley 77, de 5 de junio de 2016)",
+            "Ley 77",
+        ),
+    ],
+)
+def test_a_number_reference_with_a_comma_date_merges(gazetteer, language, text, title, number):
+    extraction = extract_mentions(make_profile([text], language=language), gazetteer)
+    assert surfaces(extraction, EntityKind.INSTRUMENT) == {title}
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "title"),
+    [
+        (
+            "pt",
+            "O Plano Municipal de Acolhida está sendo elaborado pela prefeitura.",
+            "Plano Municipal de Acolhida",
+        ),
+        (
+            "pt",
+            "O Plano Municipal de Acolhida ainda não foi adotado.",
+            "Plano Municipal de Acolhida",
+        ),
+        ("es", "El Plan de Acogida está siendo elaborado por la alcaldía.", "Plan de Acogida"),
+    ],
+)
+def test_draft_status_cues(gazetteer, language, sentence, title):
+    extraction = extract_mentions(make_profile([sentence], language=language), gazetteer)
+    assert instrument_of(extraction, title).status == "in-preparation"
