@@ -341,6 +341,12 @@ def synth(count: int, seed: int, out: Path) -> None:
     show_default=True,
     help="Representations to write, comma-separated (html is required).",
 )
+@click.option(
+    "--live-site",
+    metavar="URL",
+    help="A running `kb serve` (e.g. https://mgi.example.org/) that static pages link to "
+    "for the explorer; without it those links are left out.",
+)
 @click.option("--clean", is_flag=True, help="Delete the output directory's contents first.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the summary.")
 @_fails_cleanly
@@ -350,6 +356,7 @@ def publish(
     base_iri: str | None,
     languages: str,
     formats: str,
+    live_site: str | None,
     clean: bool,
     quiet: bool,
 ) -> None:
@@ -383,6 +390,7 @@ def publish(
         out,
         languages=langs,
         formats=tuple(f for f in chosen if f is not None),
+        live_site=live_site,
         progress=progress,
     )
     click.echo(

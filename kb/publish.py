@@ -107,9 +107,13 @@ def publish_site(
     *,
     languages: tuple[str, ...] = LANGUAGES,
     formats: tuple[DocFormat, ...] = ALL_FORMATS,
+    live_site: str | None = None,
     progress: Progress | None = None,
 ) -> PublishReport:
-    """Write the static site of `site` into `out` (created; existing files are replaced)."""
+    """Write the static site of `site` into `out` (created; existing files are replaced).
+
+    `live_site`, the URL of a running server, makes pages link to its explorer.
+    """
     say = progress or (lambda _msg: None)
     if DocFormat.HTML not in formats:
         raise ValueError("the static site needs HTML pages")
@@ -119,7 +123,9 @@ def publish_site(
     site.languages = languages
     report = PublishReport()
     writer = _Writer(out, report)
-    base = StaticLinker(current="", lang=default, default_lang=default, base=site.base)
+    base = StaticLinker(
+        current="", lang=default, default_lang=default, base=site.base, live_site=live_site
+    )
 
     def html_and_rdf(target: Target, renderer: Callable[..., bytes], **kwargs: object) -> None:
         for fmt in formats:

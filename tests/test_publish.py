@@ -171,3 +171,31 @@ def test_publish_refuses_unknown_languages_and_formats(knowledge_graph: Knowledg
             cli, ["publish", "--store", str(knowledge_graph.root), "--out", "unused", option, value]
         )
         assert result.exit_code == 2, (option, value, result.output)
+
+
+def test_explorer_links_only_with_a_live_site(
+    knowledge_graph: KnowledgeGraph, site_dir: Path, tmp_path: Path
+) -> None:
+    page = Path("doc/org/bucaramanga--personeria.html")
+    assert "/explore/" not in (site_dir / page).read_text(encoding="utf-8")
+    out = tmp_path / "live"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "publish",
+            "--store",
+            str(knowledge_graph.root),
+            "--out",
+            str(out),
+            "--languages",
+            "en",
+            "--formats",
+            "html",
+            "--live-site",
+            "https://mgi.example.org/",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / page).read_text(encoding="utf-8")
+    assert 'href="https://mgi.example.org/explore/institutions/bucaramanga--personeria' in html
