@@ -118,6 +118,35 @@ def test_institutions_pages_do_not_overlap(server: Server) -> None:
     assert labels == sorted(labels)
 
 
+@pytest.mark.parametrize("sort", ["findings", "profiles", "domains", "name"])
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_institutions_index_pages_follow_the_full_ordering(
+    server: Server, sort: str, order: str
+) -> None:
+    """Pages chosen before labelling (issue 7) equal the order of every institution."""
+    rows = sparql(
+        server,
+        """SELECT ?o (COUNT(DISTINCT ?x) AS ?findings) (COUNT(DISTINCT ?pr) AS ?profiles)
+                  (COUNT(DISTINCT ?d) AS ?domains) (LCASE(STR(COALESCE(SAMPLE(?l), STR(?o)))) AS ?s)
+        WHERE { ?o a org:Organization ; org:classification ?t .
+                OPTIONAL { ?o rdfs:label ?l }
+                OPTIONAL { ?x mgi:mentions ?o ; mgi:profile ?pr ; mgi:domain ?d } }
+        GROUP BY ?o""",
+    )
+
+    label = {row["o"]: row["s"] for row in rows}
+    if sort == "name":  # ORDER BY ?sortLabel ?org, or DESC(?sortLabel) ?org
+        everyone = sorted(sorted(label), key=label.__getitem__, reverse=order == "desc")
+    else:  # ORDER BY ?count ?sortLabel ?org, or DESC(?count) ?sortLabel ?org
+        sign = -1 if order == "desc" else 1
+        everyone = [
+            row["o"] for row in sorted(rows, key=lambda r: (sign * int(r[sort]), r["s"], r["o"]))
+        ]
+    for offset in (0, 3, 7):
+        body = api(server, "/api/institutions", limit=4, offset=offset, sort=sort, order=order)
+        assert [i["iri"] for i in body["items"]] == everyone[offset : offset + 4]
+
+
 def test_institutions_filtered_by_type_domain_and_place(server: Server, a_profile: str) -> None:
     body = api(server, "/api/institutions", type="oversight-body", limit=200)
     assert body["total"] == count(

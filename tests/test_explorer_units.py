@@ -83,6 +83,9 @@ def test_every_shipped_query_parses_once_bound() -> None:
         "limit": 10,
         "offset": 0,
         "statistics": ox.NamedNode("https://w3id.org/mgi/graph/statistics"),
+        "count": queries.INSTITUTION_COUNT_PROPERTY["findings"],
+        "rows": 50,
+        "floor": 1,
     }
     for query in queries.ALL:
         values = {name: samples.get(name) for name in query.placeholders}

@@ -179,6 +179,14 @@ _INDEX_LABELS = """  VALUES ?lang { $lang }
 }
 GROUP BY ?org ?type ?findings ?profiles ?domains"""
 
+# Labels of the rows a page query chose (each row already carries its label).
+_PAGE_LABELS = """  VALUES ?lang { $lang }
+  OPTIONAL { ?type skos:prefLabel ?tl FILTER(LANGMATCHES(LANG(?tl), ?lang)) }
+  OPTIONAL { ?org mgi:jurisdiction ?j . OPTIONAL { ?j rdfs:label ?jl } }
+}
+GROUP BY ?org ?label ?type ?findings ?profiles ?domains ?sortLabel
+ORDER BY $order"""
+
 # Every institution, mentioned or not (no place or domain filter).
 INSTITUTIONS_ALL = Query(
     "institutions-index",
@@ -231,6 +239,94 @@ INSTITUTIONS_ALL_STATS = Query(
 ORDER BY $order
 LIMIT $limit OFFSET $offset""",
 )
+
+# The same page chosen before it is labelled (sorts by name or by a count): the
+# inner query orders every institution by its count and name and keeps the page's
+# rows; only those are joined with their type's label and their jurisdiction.
+INSTITUTIONS_PAGE_STATS = Query(
+    "institutions-index",
+    "Institutions with their type, jurisdiction and how many findings, profiles and domains "
+    "(counts from the statistics graph; the page chosen first, then labelled)",
+    _P
+    + """SELECT ?org ?label ?type (SAMPLE(?tl) AS ?typeLabel)
+       (SAMPLE(?j) AS ?jurisdiction) (SAMPLE(?jl) AS ?jurisdictionLabel)
+       ?findings ?profiles ?domains ?sortLabel
+WHERE {
+  { SELECT ?org ?type ?findings ?profiles ?domains (SAMPLE(?l) AS ?label)
+           (LCASE(STR(COALESCE(SAMPLE(?l), STR(?org)))) AS ?sortLabel)
+    WHERE {
+      { SELECT DISTINCT ?org ?type WHERE {
+          VALUES ?type { $type }
+          ?org a org:Organization ;
+               org:classification ?type . } }
+      OPTIONAL { GRAPH $statistics {
+        ?org mgi:findingCount ?f ; mgi:profileCount ?p ; mgi:domainCount ?d } }
+      BIND(COALESCE(?f, 0) AS ?findings)
+      BIND(COALESCE(?p, 0) AS ?profiles)
+      BIND(COALESCE(?d, 0) AS ?domains)
+      OPTIONAL { ?org rdfs:label ?l }
+    }
+    GROUP BY ?org ?type ?findings ?profiles ?domains
+    ORDER BY $order
+    LIMIT $limit OFFSET $offset }
+"""
+    + _PAGE_LABELS,
+)
+
+# For the count sorts, largest first: the smallest count among the first
+# $rows (offset + limit) institutions, and how many were ranked. When $rows were
+# ranked and that count is positive, every institution of the page has at least
+# that count, so the page is chosen among those few (INSTITUTIONS_TOP_STATS).
+INSTITUTIONS_TOP_FLOOR = Query(
+    "institutions-index-floor",
+    "The smallest count on the first pages of the institutions index (statistics graph)",
+    _P
+    + """SELECT (COUNT(*) AS ?ranked) (MIN(?c) AS ?lowest) WHERE {
+  { SELECT DISTINCT ?org ?type ?c WHERE {
+      VALUES ?type { $type }
+      GRAPH $statistics { ?org $count ?c }
+      ?org a org:Organization ;
+           org:classification ?type . }
+    ORDER BY DESC(?c)
+    LIMIT $rows }
+}""",
+)
+
+INSTITUTIONS_TOP_STATS = Query(
+    "institutions-index",
+    "Institutions with their type, jurisdiction and how many findings, profiles and domains "
+    "(the page chosen among the most counted, then labelled)",
+    _P
+    + """SELECT ?org ?label ?type (SAMPLE(?tl) AS ?typeLabel)
+       (SAMPLE(?j) AS ?jurisdiction) (SAMPLE(?jl) AS ?jurisdictionLabel)
+       ?findings ?profiles ?domains ?sortLabel
+WHERE {
+  { SELECT ?org ?type ?findings ?profiles ?domains (SAMPLE(?l) AS ?label)
+           (LCASE(STR(COALESCE(SAMPLE(?l), STR(?org)))) AS ?sortLabel)
+    WHERE {
+      { SELECT DISTINCT ?org ?type ?findings ?profiles ?domains WHERE {
+          VALUES ?type { $type }
+          GRAPH $statistics {
+            ?org $count ?c FILTER(?c >= $floor)
+            ?org mgi:findingCount ?findings ; mgi:profileCount ?profiles ;
+                 mgi:domainCount ?domains }
+          ?org a org:Organization ;
+               org:classification ?type . } }
+      OPTIONAL { ?org rdfs:label ?l }
+    }
+    GROUP BY ?org ?type ?findings ?profiles ?domains
+    ORDER BY $order
+    LIMIT $limit OFFSET $offset }
+"""
+    + _PAGE_LABELS,
+)
+
+# The statistics graph's property for each count sort.
+INSTITUTION_COUNT_PROPERTY: dict[str, Raw] = {
+    "findings": Raw("mgi:findingCount"),
+    "profiles": Raw("mgi:profileCount"),
+    "domains": Raw("mgi:domainCount"),
+}
 
 # Whether the build wrote its statistics graph (a build made before kb.stats has none).
 STATISTICS_PRESENT = Query(
@@ -353,6 +449,9 @@ ORDER BY ?notation ?assessment""",
 )
 
 # The mention's offsets come along as "start:end" pairs (several if it is named twice).
+# The page's findings are chosen first and only theirs are looked up; the
+# mention's target is the constant IRI (through a variable bound outside the
+# OPTIONAL, Oxigraph reads every mention of the store: 6x slower at 1,000 profiles).
 INSTITUTION_FINDINGS = Query(
     "institution-findings",
     "The findings that mention one institution, by place, profile, domain and assessment",
@@ -360,22 +459,30 @@ INSTITUTION_FINDINGS = Query(
     + """SELECT ?finding ?profile ?issued ?place ?placeLabel ?domain ?notation ?assessment
        ?position ?text (GROUP_CONCAT(DISTINCT ?span; separator=" ") AS ?spans)
 WHERE {
-  VALUES ?org { $org }
-  VALUES ?domain { $domain }
-  VALUES ?assessment { $assessment }
-  ?finding mgi:mentions ?org ;
-           mgi:profile ?profile ;
-           mgi:domain ?domain ;
-           mgi:assessment ?assessment ;
-           mgi:position ?position ;
-           mgi:text ?text .
-  ?domain skos:notation ?notation .
-  ?profile mgi:assessedPlace ?place .
-  OPTIONAL { ?profile dcterms:issued ?issued }
-  OPTIONAL { ?place rdfs:label ?placeLabel }
+  { SELECT ?finding ?profile ?issued ?place ?placeLabel ?domain ?notation ?assessment
+           ?position ?text
+    WHERE {
+      VALUES ?org { $org }
+      VALUES ?domain { $domain }
+      VALUES ?assessment { $assessment }
+      ?finding mgi:mentions ?org ;
+               mgi:profile ?profile ;
+               mgi:domain ?domain ;
+               mgi:assessment ?assessment ;
+               mgi:position ?position ;
+               mgi:text ?text .
+      ?domain skos:notation ?notation .
+      ?profile mgi:assessedPlace ?place .
+      OPTIONAL { ?profile dcterms:issued ?issued }
+      OPTIONAL { ?place rdfs:label ?placeLabel }
+    }
+    GROUP BY ?finding ?profile ?issued ?place ?placeLabel ?domain ?notation ?assessment
+             ?position ?text
+    ORDER BY ?placeLabel DESC(?issued) ?profile ?notation ?assessment ?position
+    LIMIT $limit OFFSET $offset }
   OPTIONAL {
     ?finding mgi:hasMention ?mention .
-    ?mention mgi:refersTo ?org ;
+    ?mention mgi:refersTo $org ;
              mgi:start ?start ;
              mgi:end ?end .
     BIND(CONCAT(STR(?start), ":", STR(?end)) AS ?span)
@@ -383,8 +490,7 @@ WHERE {
 }
 GROUP BY ?finding ?profile ?issued ?place ?placeLabel ?domain ?notation ?assessment
          ?position ?text
-ORDER BY ?placeLabel DESC(?issued) ?profile ?notation ?assessment ?position
-LIMIT $limit OFFSET $offset""",
+ORDER BY ?placeLabel DESC(?issued) ?profile ?notation ?assessment ?position""",
 )
 
 INSTITUTION_FINDINGS_COUNT = Query(
@@ -453,6 +559,40 @@ INSTITUTION_COMENTION_COUNT = Query(
   ?finding mgi:mentions ?org , ?other .
   FILTER(?other != ?org)
   ?other a org:Organization .
+}""",
+)
+
+# The same two, from the statistics graph's co-mention pairs (kb.stats: a
+# mgi:CoMention counts the findings naming both of its two institutions).
+INSTITUTION_COMENTIONS_STATS = Query(
+    "institution-co-mentions",
+    "Institutions named in the same findings as one institution, by shared findings "
+    "(from the statistics graph)",
+    _P
+    + """SELECT ?other (SAMPLE(?name) AS ?label) (MAX(?n) AS ?shared)
+WHERE {
+  GRAPH $statistics {
+    ?pair mgi:countedInstitution $org , ?other ;
+          mgi:findingCount ?n .
+    FILTER(?other != $org)
+  }
+  OPTIONAL { ?other rdfs:label ?name }
+}
+GROUP BY ?other
+ORDER BY DESC(?shared) ?label
+LIMIT $limit""",
+)
+
+INSTITUTION_COMENTION_COUNT_STATS = Query(
+    "institution-co-mention-count",
+    "How many institutions are named in the same findings as one institution "
+    "(from the statistics graph)",
+    _P
+    + """SELECT (COUNT(DISTINCT ?other) AS ?total) WHERE {
+  GRAPH $statistics {
+    ?pair mgi:countedInstitution $org , ?other .
+    FILTER(?other != $org)
+  }
 }""",
 )
 

@@ -306,9 +306,7 @@ class Explorer:
             }
         elif await self.has_statistics():
             texts = {
-                "institutions": queries.INSTITUTIONS_ALL_STATS.bind(
-                    **common, **page, statistics=self.statistics_graph
-                ),
+                "institutions": await self._index_page_stats(sort, descending, common, page),
                 "total": queries.INSTITUTIONS_ALL_COUNT.bind(**common),
             }
         else:
@@ -333,6 +331,34 @@ class Explorer:
         return Page[InstitutionRow](
             total=total.count(), limit=limit, offset=offset, items=items
         ), texts
+
+    async def _index_page_stats(
+        self, sort: str, descending: bool, common: dict[str, Any], page: dict[str, Any]
+    ) -> str:
+        """The index query over the statistics graph that chooses its page first.
+
+        Sorts by type or jurisdiction label every row before the page is known;
+        by name or by count the page's rows are chosen, then labelled; by count,
+        largest first, among the institutions counted at least as much as the
+        page's last row (found by a small query on the statistics graph).
+        """
+        statistics = self.statistics_graph
+        if sort in queries.INSTITUTION_COUNT_PROPERTY and descending:
+            count = queries.INSTITUTION_COUNT_PROPERTY[sort]
+            rows = page["offset"] + page["limit"]
+            floor = await self.runner.select(
+                queries.INSTITUTIONS_TOP_FLOOR.bind(
+                    **common, statistics=statistics, count=count, rows=rows
+                )
+            )
+            lowest = _i(floor.first(), "lowest")
+            if _i(floor.first(), "ranked") >= rows and lowest > 0:
+                return queries.INSTITUTIONS_TOP_STATS.bind(
+                    **common, **page, statistics=statistics, count=count, floor=lowest
+                )
+        if sort == "name" or sort in queries.INSTITUTION_COUNT_PROPERTY:
+            return queries.INSTITUTIONS_PAGE_STATS.bind(**common, **page, statistics=statistics)
+        return queries.INSTITUTIONS_ALL_STATS.bind(**common, **page, statistics=statistics)
 
     # --- one institution ------------------------------------------------------------------
     async def institution(
@@ -363,6 +389,14 @@ class Explorer:
             "co_mentions": queries.INSTITUTION_COMENTIONS.bind(org=org, limit=CO_MENTIONS_SHOWN),
             "co_mentions_total": queries.INSTITUTION_COMENTION_COUNT.bind(org=org),
         }
+        if await self.has_statistics():
+            statistics = self.statistics_graph
+            texts["co_mentions"] = queries.INSTITUTION_COMENTIONS_STATS.bind(
+                org=org, limit=CO_MENTIONS_SHOWN, statistics=statistics
+            )
+            texts["co_mentions_total"] = queries.INSTITUTION_COMENTION_COUNT_STATS.bind(
+                org=org, statistics=statistics
+            )
         answers = dict(zip(texts, await self.runner.select_many(*texts.values()), strict=True))
         about = self._about(org.value, ident, answers["about"].rows, vocab, lang)
         top = answers["co_mentions"].rows[:NETWORK_NODES]
