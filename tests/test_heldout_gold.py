@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from kb.extract_rules import INSTITUTION_TYPES, INSTRUMENT_TYPES
 from kb.model import Level
 from kb.parse import read_profile
 from kb.text import slugify
@@ -129,46 +130,6 @@ COUNT_KEYS = [
     "findings_without_mentions",
 ]
 
-INSTITUTION_TYPES = {
-    "municipal-government",
-    "municipal-secretariat",
-    "legislative-body",
-    "regional-government",
-    "national-government",
-    "ministry",
-    "national-body",
-    "oversight-body",
-    "judicial-body",
-    "public-institute",
-    "service-centre",
-    "coordination-body",
-    "police",
-    "emergency-service",
-    "university",
-    "research-centre",
-    "un-agency",
-    "international-organization",
-    "network",
-    "ngo",
-    "private-sector",
-    "other",
-}
-INSTRUMENT_TYPES = {
-    "plan",
-    "program",
-    "strategy",
-    "policy",
-    "law",
-    "decree",
-    "resolution",
-    "circular",
-    "ordinance",
-    "treaty",
-    "agreement",
-    "route",
-    "protocol",
-    "other",
-}
 STATUSES = {"in-force", "in-preparation", "planned", "not-ratified"}
 SCOPES = {"municipal", "regional", "national", "international", None}
 TIERS = {"core", "hard"}

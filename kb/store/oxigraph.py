@@ -28,6 +28,15 @@ def write_store(store_dir: Path, dataset_nq: Path) -> int:
     return count
 
 
+def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
+    """SELECT solutions as {variable: term} rows, unbound variables left out."""
+    names = [v.value for v in solutions.variables]
+    return [
+        {name: solution[name] for name in names if solution[name] is not None}
+        for solution in solutions
+    ]
+
+
 class OxigraphStore:
     """A read-only view of one built dataset.
 
@@ -93,17 +102,7 @@ class OxigraphStore:
         self, sparql: str, *, substitutions: Mapping[str, Term] | None = None
     ) -> list[dict[str, Term]]:
         """SELECT as a list of {variable: term} rows (unbound variables left out)."""
-        solutions = self.query(sparql, substitutions=substitutions)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return solution_rows(self.query(sparql, substitutions=substitutions))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -32,6 +32,7 @@ from kb.errors import (
 )
 from kb.sparql_text import _TOKEN, QueryForm, analyse
 from kb.store.layout import DATASET_FILE, STATISTICS_NQ
+from kb.store.oxigraph import solution_rows
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -135,17 +136,7 @@ class SparqlStore:
         self, sparql: str, *, substitutions: Mapping[str, Term] | None = None
     ) -> list[dict[str, Term]]:
         """SELECT as a list of {variable: term} rows (unbound variables left out)."""
-        solutions = self.query(sparql, substitutions=substitutions)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return solution_rows(self.query(sparql, substitutions=substitutions))
 
     def named_graphs(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
