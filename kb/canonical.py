@@ -7,8 +7,12 @@ then gives a canonical form: the same knowledge graph always gives the same byte
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import shutil
+from collections.abc import Iterable, Iterator
 from enum import Enum
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -85,24 +89,31 @@ def _relabel_blank_nodes(quads: list[ox.Quad]) -> list[ox.Quad]:
     return plain + list(dataset)
 
 
-def serialize_dataset(quads: list[ox.Quad], fmt: ExportFormat) -> bytes:
-    """Serialise quads (already in canonical order) in an export format.
+def write_export(dataset: Path, fmt: ExportFormat, output: BinaryIO) -> None:
+    """Stream a canonical N-Quads file to `output` in an export format.
 
-    Triple formats get the union of all graphs, each triple once.
+    Quads are read and written one at a time, so memory does not grow with the
+    dataset; the order is the file's. Triple formats get the union of all
+    graphs, each triple once (the only state kept: a 16-byte digest per
+    distinct triple).
     """
     if fmt is ExportFormat.NQ:
-        return canonical_nquads(quads)
+        with dataset.open("rb") as source:
+            shutil.copyfileobj(source, output, 1 << 20)
+        return
+    quads = ox.parse(path=str(dataset), format=ox.RdfFormat.N_QUADS)
     if fmt.has_graphs:
-        return ox.serialize(quads, format=fmt.rdf_format, prefixes=PREFIXES)
-    seen: set[ox.Triple] = set()
-    triples = []
-    for quad in quads:
-        if quad.triple not in seen:
-            seen.add(quad.triple)
-            triples.append(quad.triple)
+        ox.serialize(quads, output, fmt.rdf_format, prefixes=PREFIXES)
+        return
     prefixes = PREFIXES if fmt is not ExportFormat.NT and fmt is not ExportFormat.JSONLD else None
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+    ox.serialize(_distinct_triples(quads), output, fmt.rdf_format, prefixes=prefixes)
 
 
-def parse_nquads(data: bytes) -> list[ox.Quad]:
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+def _distinct_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    seen: set[bytes] = set()
+    for quad in quads:
+        triple = quad.triple
+        digest = hashlib.blake2b(str(triple).encode(), digest_size=16).digest()
+        if digest not in seen:
+            seen.add(digest)
+            yield triple

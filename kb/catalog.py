@@ -23,15 +23,16 @@ import gzip
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
-from kb.canonical import ExportFormat, parse_nquads, serialize_dataset
+from kb.canonical import ExportFormat, write_export
 from kb.iris import MGI, ONTOLOGY_IRI, PREFIXES
 from kb.linkeddata import jsonld
 from kb.linkeddata.index import INDEX_FILE, write_index
@@ -106,15 +107,25 @@ _WHOLE = (
 )
 
 
-def _gzip_to(path: Path, chunks: Iterable[bytes]) -> Dump:
-    """Write gzip (no name, zero mtime: same bytes for the same data); hash what was written."""
+class _WriteOnly:
+    """A stream without `flush`: a writer's flushes would cut the gzip stream into
+    sync-flushed blocks, larger and dependent on the writer's buffer size."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.write = out.write
+
+    def flush(self) -> None:
+        pass
+
+
+def _gzip_to(path: Path, write: Callable[[BinaryIO], object]) -> Dump:
+    """Gzip what `write` writes (no name, zero mtime: same bytes for the same data); hash it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
         path.open("wb") as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out,
     ):
-        for chunk in chunks:
-            out.write(chunk)
+        write(cast(BinaryIO, _WriteOnly(out)))
     digest = hashlib.sha256()
     with path.open("rb") as done:
         for block in iter(lambda: done.read(1 << 20), b""):
@@ -122,59 +133,67 @@ def _gzip_to(path: Path, chunks: Iterable[bytes]) -> Dump:
     return Dump(path.name, "", "", digest.hexdigest(), path.stat().st_size)
 
 
-def _file_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as source:
-        yield from iter(lambda: source.read(1 << 20), b"")
-
-
 def _graph_of(line: bytes) -> bytes:
     # Canonical lines end with ` <graph> .`; an IRI holds no space, so the last ` <` opens it.
     return line.rsplit(b" <", 1)[1][:-4] if line.endswith(b"> .\n") else b""
 
 
-def _per_graph(dataset: Path) -> Iterator[tuple[str, list[bytes]]]:
-    """The canonical file's lines, graph by graph (the build writes each graph contiguously)."""
+def _graph_sections(dataset: Path) -> list[tuple[str, int, int]]:
+    """(graph IRI, or "" for the default graph, start, end) of each graph's run of lines."""
+    sections = []
     current: bytes | None = None
-    lines: list[bytes] = []
+    start = offset = 0
     with dataset.open("rb") as source:
         for line in source:
             graph = _graph_of(line)
-            if graph != current and lines:
-                yield (current or b"").decode(), lines
-                lines = []
+            if graph != current and offset > start:
+                sections.append(((current or b"").decode(), start, offset))
+                start = offset
             current = graph
-            lines.append(line)
-    if lines:
-        yield (current or b"").decode(), lines
+            offset += len(line)
+    if offset > start:
+        sections.append(((current or b"").decode(), start, offset))
+    return sections
+
+
+def _graphs_in_iri_order(dataset: Path) -> Iterator[tuple[str | None, list[ox.Triple]]]:
+    """Each graph's triples, one graph in memory at a time."""
+    sections = sorted(_graph_sections(dataset), key=lambda s: s[0] or "DEFAULT")
+    with dataset.open("rb") as source:
+        for name, start, end in sections:
+            source.seek(start)
+            quads = ox.parse(source.read(end - start), format=ox.RdfFormat.N_QUADS)
+            yield name or None, [quad.triple for quad in quads]
 
 
 def write_dumps(build_dir: Path, profile_graphs: dict[str, str]) -> list[Dump]:
-    """The dumps of one build; `profile_graphs` maps each profile graph IRI to its slug."""
+    """The dumps of one build; `profile_graphs` maps each profile graph IRI to its slug.
+
+    Every dump is streamed from `dataset.nq`: memory stays flat as the data grow.
+    """
     dataset = build_dir / DATASET_FILE
     out = build_dir / DUMPS_DIR
     dumps: list[Dump] = []
-    quads: list[ox.Quad] | None = None
     for fmt, media_type, label in _WHOLE:
         target = out / f"mgi.{fmt.value}.gz"
-        if fmt is ExportFormat.NQ:
-            written = _gzip_to(target, _file_chunks(dataset))  # already canonical
+        if fmt is ExportFormat.JSONLD:  # compact, keeping the named graphs
+            graphs = _graphs_in_iri_order(dataset)
+            written = _gzip_to(target, partial(jsonld.write_dataset_document, graphs))
         else:
-            quads = quads if quads is not None else parse_nquads(dataset.read_bytes())
-            if fmt is ExportFormat.JSONLD:
-                data = jsonld.dumps(jsonld.dataset_document(quads))  # keeps the named graphs
-            else:
-                data = serialize_dataset(quads, fmt)
-            written = _gzip_to(target, [data])
+            written = _gzip_to(target, partial(write_export, dataset, fmt))
         dumps.append(Dump(f"mgi.{fmt.value}.gz", media_type, label, written.sha256, written.size))
-    for graph, lines in _per_graph(dataset):
-        slug = profile_graphs.get(graph)
-        if slug is None:
-            continue
-        name = f"profiles/{slug}.nq.gz"
-        written = _gzip_to(out / name, [b"".join(lines)])
-        dumps.append(
-            Dump(name, "application/n-quads", "N-Quads", written.sha256, written.size, graph)
-        )
+    with dataset.open("rb") as source:
+        for graph, start, end in _graph_sections(dataset):
+            slug = profile_graphs.get(graph)
+            if slug is None:
+                continue
+            source.seek(start)
+            lines = source.read(end - start)
+            name = f"profiles/{slug}.nq.gz"
+            written = _gzip_to(out / name, lambda out, data=lines: out.write(data))
+            dumps.append(
+                Dump(name, "application/n-quads", "N-Quads", written.sha256, written.size, graph)
+            )
     sums = "".join(f"{d.sha256}  {d.name}\n" for d in dumps)
     (out / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
     return dumps

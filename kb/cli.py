@@ -205,19 +205,16 @@ def _query_text(argument: str) -> str:
 @_fails_cleanly
 def export(fmt: str, out: Path | None, store: Path | None) -> None:
     """Write the built knowledge graph in canonical order (byte-identical on rebuild)."""
-    from kb.canonical import ExportFormat, parse_nquads, serialize_dataset
+    from kb.canonical import ExportFormat, write_export
     from kb.store import StoreLayout
 
     dataset = StoreLayout(_settings(store=store).store).current_dataset_path()
-    export_format = ExportFormat(fmt)
-    if export_format is ExportFormat.NQ:
-        data = dataset.read_bytes()  # already canonical
-    else:
-        data = serialize_dataset(parse_nquads(dataset.read_bytes()), export_format)
     if out is None:
-        sys.stdout.buffer.write(data)
-    else:
-        out.write_bytes(data)
+        write_export(dataset, ExportFormat(fmt), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with out.open("wb") as target:
+        write_export(dataset, ExportFormat(fmt), target)
 
 
 @cli.command()

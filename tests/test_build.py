@@ -173,3 +173,29 @@ def test_package_exports_stage_functions() -> None:
     assert callable(kb.parse_profile) and callable(kb.validate_graph)
     with pytest.raises(AttributeError):
         _ = kb.no_such_thing
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_triple_exports_give_each_triple_of_the_union_once(fmt: str, tmp_path: Path) -> None:
+    import io
+
+    import pyoxigraph as ox
+
+    from kb.canonical import ExportFormat, write_export
+
+    shared = "<https://w3id.org/mgi/id/org/x> <http://www.w3.org/2004/02/skos/core#prefLabel> "
+    dataset = tmp_path / "dataset.nq"
+    dataset.write_text(
+        f'{shared}"X" <https://w3id.org/mgi/graph/a> .\n'
+        f'{shared}"X" <https://w3id.org/mgi/graph/b> .\n'
+        f'{shared}"Y" <https://w3id.org/mgi/graph/b> .\n',
+        encoding="utf-8",
+    )
+    out = io.BytesIO()
+    write_export(dataset, ExportFormat(fmt), out)
+    triples = list(ox.parse(out.getvalue(), format=ExportFormat(fmt).rdf_format))
+    assert sorted(str(t.object) for t in triples) == ['"X"', '"Y"']
+
+    trig = io.BytesIO()
+    write_export(dataset, ExportFormat.TRIG, trig)
+    assert len(list(ox.parse(trig.getvalue(), format=ox.RdfFormat.TRIG))) == 3

@@ -12,8 +12,9 @@ the RDF read back is exactly the RDF written (the tests check isomorphism).
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -175,16 +176,24 @@ def document(triples: Iterable[ox.Triple], *, first: str | None = None) -> dict[
     return {"@context": context(), "@graph": _nodes(triples, first)}
 
 
-def dataset_document(quads: Iterable[ox.Quad]) -> dict[str, Any]:
-    """Compact JSON-LD keeping named graphs (for the dump)."""
-    graphs: dict[str, list[ox.Triple]] = {}
-    for quad in quads:
-        graphs.setdefault(key(quad.graph_name), []).append(quad.triple)  # type: ignore[arg-type]
-    entries = []
-    for name in sorted(graphs):
-        nodes = _nodes(graphs[name], None)
-        entries.append({"id": name, "@graph": nodes} if name != "DEFAULT" else {"@graph": nodes})
-    return {"@context": context(), "@graph": entries}
+def write_dataset_document(
+    graphs: Iterable[tuple[str | None, Iterable[ox.Triple]]], out: BinaryIO
+) -> None:
+    """Compact JSON-LD keeping named graphs (the dump), written graph by graph.
+
+    `graphs` gives (graph IRI or None for the default graph, its triples); only
+    one graph's nodes are held at a time. The text is what `json.dumps(…,
+    indent=1)` gives for the whole document.
+    """
+    empty = json.dumps({"@context": context(), "@graph": []}, ensure_ascii=False, indent=1)
+    out.write(empty.removesuffix("[]\n}").encode() + b"[")
+    for index, (name, triples) in enumerate(graphs):
+        nodes = _nodes(triples, None)
+        entry = {"@graph": nodes} if name is None else {"id": name, "@graph": nodes}
+        text = json.dumps(entry, ensure_ascii=False, indent=1)
+        out.write(b",\n" if index else b"\n")
+        out.write(textwrap.indent(text, "  ", lambda _line: True).encode())
+    out.write(b"\n ]\n}\n")
 
 
 def dumps(doc: dict[str, Any]) -> bytes:
