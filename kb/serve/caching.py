@@ -75,7 +75,7 @@ class ResultCache:
 
     Keys name the dataset version, so an answer can never outlive its data;
     the service also clears the cache when it switches to a new build.
-    Streamed answers (over `stream_buffer_bytes`) are never cached.
+    Streamed answers are kept as well when they fit `entry_limit`.
     """
 
     def __init__(self, capacity: int) -> None:
@@ -97,9 +97,13 @@ class ResultCache:
         self.hits += 1
         return entry
 
+    @property
+    def entry_limit(self) -> int:
+        """One answer may take at most a quarter of the cache: big ones would flush the rest."""
+        return self.capacity // 4
+
     def put(self, key: Hashable, entry: CachedResult) -> None:
-        # One answer may take at most a quarter of the cache: big ones would flush the rest.
-        if entry.size > self.capacity // 4:
+        if entry.size > self.entry_limit:
             return
         old = self._entries.pop(key, None)
         if old is not None:
