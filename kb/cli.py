@@ -230,9 +230,9 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
 )
 @click.option(
     "--store-mode",
-    type=click.Choice(["memory", "disk"]),
-    help="Workers load the dataset into memory or read the disk store [env KB_STORE_MODE; "
-    "default memory].",
+    type=click.Choice(["auto", "memory", "disk"]),
+    help="Workers load the dataset into memory or read the disk store; auto: memory while "
+    "it fits in half the RAM [env KB_STORE_MODE; default auto].",
 )
 @click.option(
     "--root-path", help="Path prefix behind a reverse proxy, e.g. /mgi [env KB_ROOT_PATH]."

@@ -53,8 +53,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     workers: int = Field(default=2, ge=1, le=64)
     """Query worker processes; each holds its own copy of the store."""
-    store_mode: Literal["memory", "disk"] = "memory"
-    """Workers load `dataset.nq` into memory (faster) or open the disk store read-only."""
+    store_mode: Literal["auto", "memory", "disk"] = "auto"
+    """Workers load `dataset.nq` into memory (faster) or open the disk store read-only;
+    `auto` loads into memory while every worker's copy, twice over (a rebuild's
+    switch holds two generations), fits in half the machine's memory."""
     query_timeout: float = Field(default=30.0, gt=0)
     """Deadline of every query in seconds; a client may ask for less, never more."""
     row_cap: int = Field(default=10_000, ge=1)

@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +89,8 @@ class DatasetVersion:
     """What the `current` link (or the external store's build graph) said: the change check."""
     extra: tuple[Path, ...] = ()
     """Side files memory workers load too (the build-time statistics graph)."""
+    mode: str = "memory"
+    """How workers hold this version: `memory`, `disk` or `remote`."""
 
     @property
     def version(self) -> str:
@@ -102,11 +104,12 @@ class DatasetVersion:
         link = current_link(settings)
         build = layout.current_build()
         dataset = build / DATASET_FILE
-        memory = settings.store_mode == "memory"
+        side_files = tuple(p for p in (build / STATISTICS_NQ,) if p.is_file())
+        mode = store_mode_for(settings, (dataset, *side_files))
+        memory = mode == "memory"
         path = dataset if memory else build / STORE_DIR
-        extra = tuple(p for p in (build / STATISTICS_NQ,) if memory and p.is_file())
         modified = datetime.fromtimestamp(dataset.stat().st_mtime, tz=UTC)
-        return cls(build, path, modified, link, extra)
+        return cls(build, path, modified, link, side_files if memory else (), mode)
 
     @classmethod
     def remote(cls, settings: Settings) -> DatasetVersion:
@@ -118,7 +121,26 @@ class DatasetVersion:
         if modified.tzinfo is None:
             modified = modified.replace(tzinfo=UTC)
         assert settings.sparql_endpoint is not None
-        return cls(None, settings.sparql_endpoint, modified, build)
+        return cls(None, settings.sparql_endpoint, modified, build, mode="remote")
+
+
+# Measured at 1,000 profiles: a process that bulk-loaded 277 MB of N-Quads into
+# pyoxigraph's memory store peaked at 649 MB resident (2.3 times); rounded up.
+MEMORY_PER_NQUADS_BYTE = 3
+
+
+def store_mode_for(settings: Settings, nquads_files: Sequence[Path]) -> str:
+    """`memory` or `disk` for a build whose workers would load `nquads_files`."""
+    if settings.store_mode != "auto":
+        return settings.store_mode
+    size = sum(path.stat().st_size for path in nquads_files)
+    # Two generations live while a rebuild is switched in.
+    needed = size * MEMORY_PER_NQUADS_BYTE * settings.workers * 2
+    return "memory" if needed <= physical_memory() // 2 else "disk"
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def current_link(settings: Settings) -> str:
@@ -192,9 +214,8 @@ class SparqlService:
             self._watcher = asyncio.get_running_loop().create_task(self._watch_current())
 
     async def _open_generation(self, dataset: DatasetVersion) -> Generation:
-        mode = "remote" if self.settings.sparql_endpoint else self.settings.store_mode
         command = WorkerCommand(
-            mode,
+            dataset.mode,
             dataset.worker_path,
             PREFIXES,
             extra=dataset.extra,
@@ -213,7 +234,7 @@ class SparqlService:
             stats.triples,
             len(stats.graphs),
             self.settings.workers,
-            self.settings.store_mode,
+            dataset.mode,
         )
         return Generation(dataset, pool, stats)
 

@@ -1,0 +1,39 @@
+"""`store_mode=auto`: memory workers while the data fit, the disk store beyond."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.serve.service import MEMORY_PER_NQUADS_BYTE, physical_memory, store_mode_for
+from kb.settings import Settings
+
+
+def _nquads(tmp_path: Path, size: int) -> Path:
+    path = tmp_path / "dataset.nq"
+    with path.open("wb") as out:
+        out.truncate(size)  # sparse: no disk is used
+    return path
+
+
+def test_small_data_go_to_memory(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path, store_mode="auto", workers=2)
+    assert store_mode_for(settings, [_nquads(tmp_path, 10_000_000)]) == "memory"
+
+
+def test_data_that_would_not_fit_twice_per_worker_go_to_disk(tmp_path: Path) -> None:
+    workers = 2
+    # Just over half the memory once every worker holds two generations.
+    size = physical_memory() // 2 // (MEMORY_PER_NQUADS_BYTE * workers * 2) + 1
+    settings = Settings(store=tmp_path, store_mode="auto", workers=workers)
+    assert store_mode_for(settings, [_nquads(tmp_path, size)]) == "disk"
+    assert store_mode_for(settings, [_nquads(tmp_path, size - 2)]) == "memory"
+    one_worker = Settings(store=tmp_path, store_mode="auto", workers=1)
+    assert store_mode_for(one_worker, [_nquads(tmp_path, size)]) == "memory"
+
+
+@pytest.mark.parametrize("mode", ["memory", "disk"])
+def test_an_explicit_mode_is_kept_whatever_the_size(tmp_path: Path, mode: str) -> None:
+    settings = Settings(store=tmp_path, store_mode=mode)
+    assert store_mode_for(settings, [_nquads(tmp_path, physical_memory())]) == mode
