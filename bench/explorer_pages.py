@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import signal
 import socket
 import statistics
@@ -125,11 +126,47 @@ def pages(client: httpx.Client) -> list[tuple[str, str]]:
     ]
 
 
+def institution_sample(client: httpx.Client, size: int, seed: int) -> list[str]:
+    """`size` institutions some finding mentions, drawn at random (seeded), hubs as likely as
+    any other: the distribution a crawler or a visitor following links would see."""
+    response = client.post(
+        "/sparql",
+        data={"query": P + "SELECT DISTINCT ?o { ?f mgi:mentions ?o . ?o a org:Organization }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    response.raise_for_status()
+    every = sorted(b["o"]["value"] for b in response.json()["results"]["bindings"])
+    return random.Random(seed).sample(every, min(size, len(every)))
+
+
+def institution_latencies(client: httpx.Client, size: int, seed: int) -> None:
+    """Each sampled institution's page once, cold (its queries run on a worker), in turn."""
+    timings = []
+    for iri in institution_sample(client, size, seed):
+        started = time.perf_counter()
+        client.get(f"/explore/institutions/{tail(iri)}").raise_for_status()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+
+    def at(q: float) -> float:
+        return timings[min(len(timings) - 1, int(q * len(timings)))]
+
+    print(
+        f"\ninstitution pages, cold, {len(timings)} random institutions (seed {seed}): "
+        f"p50 {at(0.50):.1f} ms, p90 {at(0.90):.1f} ms, p99 {at(0.99):.1f} ms, "
+        f"max {timings[-1]:.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, default=REPO / ".kb")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--institutions", type=int, default=0, help="also: p50/p99 of N random institution pages"
+    )
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with server(args.store, args.workers) as base, httpx.Client(base_url=base, timeout=120) as c:
         quads = c.get("/api").json()
@@ -151,6 +188,8 @@ def main() -> None:
                 warm.append((time.perf_counter() - started) * 1000)
             median = statistics.median(warm)
             print(f"| {name} | {cold:.0f} | {median:.1f} | {len(response.content):,} |")
+        if args.institutions:
+            institution_latencies(c, args.institutions, args.seed)
 
 
 if __name__ == "__main__":
