@@ -107,3 +107,18 @@ def test_co_mentioned_pairs_are_ordered_once(server: Server) -> None:
 def test_instruments_have_years(server: Server) -> None:
     rows = _rows(server, "instruments-with-years")
     assert any("issued" in r or "period" in r for r in rows)
+
+
+def test_text_search_finds_exactly_the_findings_with_the_word(server: Server) -> None:
+    rows = _rows(server, "findings-containing-a-word")
+    every = _text_of_every_finding(server)
+    expected = {f for f, text in every.items() if "salud" in text.lower()}
+    assert expected
+    assert {r["finding"] for r in rows} == expected
+
+
+def _text_of_every_finding(server: Server) -> dict[str, str]:
+    query = f"SELECT ?f ?t WHERE {{ ?f <{MGI}text> ?t }}"
+    with server.client() as client:
+        response = client.post("/sparql", data={"query": query})
+    return {row["f"]["value"]: row["t"]["value"] for row in response.json()["results"]["bindings"]}
