@@ -288,8 +288,15 @@ SERVERS = {
 
 
 def run(
-    store: Path, seconds: float, concurrencies: list[int], workers: int, servers: list[str]
+    store: Path,
+    seconds: float,
+    concurrencies: list[int],
+    workers: int,
+    servers: list[str],
+    repeat: int = 1,
 ) -> list[Result]:
+    """Every example query on every server; with `repeat` > 1, each cell is measured that
+    many times and the run with the median throughput is kept."""
     from kb.store import StoreLayout
 
     results: list[Result] = []
@@ -307,16 +314,46 @@ def run(
         with starters[key]() as (path, port):
             for name, query, accept in queries:
                 for c in concurrencies:
-                    job = measure(label, path, port, name, query, accept, c, seconds)
-                    result = asyncio.run(job)
+                    runs = []
+                    for _ in range(repeat):
+                        job = measure(label, path, port, name, query, accept, c, seconds)
+                        runs.append(asyncio.run(job))
+                    runs.sort(key=lambda r: r.throughput)
+                    result = runs[len(runs) // 2]
                     results.append(result)
+                    spread = (
+                        f"  (runs {runs[0].throughput:.1f}–{runs[-1].throughput:.1f})"
+                        if repeat > 1
+                        else ""
+                    )
                     print(
                         f"{label:26} {name:38} c={c:<2} {result.throughput:8.1f} req/s "
                         f"p50 {result.percentile(50):8.2f} ms  p99 {result.percentile(99):8.2f} ms"
-                        + (f"  errors {result.errors}" if result.errors else ""),
+                        + (f"  errors {result.errors}" if result.errors else "")
+                        + spread,
                         flush=True,
                     )
     return results
+
+
+def compare_workers(store: Path, seconds: float, concurrency: int, repeat: int) -> str:
+    """`kb serve` (memory, uncached) with 1 and with 2 workers, on every core, same load."""
+    by_workers: dict[int, dict[str, Result]] = {}
+    for workers in (1, 2):
+        results = run(store, seconds, [concurrency], workers, ["kb-memory"], repeat)
+        by_workers[workers] = {r.query: r for r in results}
+    lines = [
+        f"| query (c={concurrency}) | 1 worker req/s (p50 ms) | 2 workers req/s (p50 ms) | 2 / 1 |",
+        "|---|---|---|---|",
+    ]
+    for name in sorted(by_workers[1]):
+        one, two = by_workers[1][name], by_workers[2][name]
+        ratio = f"{two.throughput / one.throughput:.2f}×" if one.throughput else "–"
+        lines.append(
+            f"| {name} | {one.throughput:.1f} ({one.percentile(50):.2f}) | "
+            f"{two.throughput:.1f} ({two.percentile(50):.2f}) | {ratio} |"
+        )
+    return "\n".join(lines)
 
 
 def table(results: list[Result], concurrencies: list[int]) -> str:
@@ -325,7 +362,8 @@ def table(results: list[Result], concurrencies: list[int]) -> str:
     by_key = {(r.server, r.query, r.concurrency): r for r in results}
     names = sorted({r.query for r in results})
     servers = [label for label in SERVERS.values() if any(r.server == label for r in results)]
-    kb = SERVERS["kb-memory"]
+    # Ratios are taken against our uncached server: memory workers, else disk workers.
+    kb = SERVERS["kb-memory"] if SERVERS["kb-memory"] in servers else SERVERS["kb-disk"]
     others = [s for s in servers if s != kb]
     head = "| query | c | " + " | ".join(f"{s} req/s (p50 ms)" for s in servers)
     head += "".join(f" | kb / {s}" for s in others if s != SERVERS["kb-cached"])
@@ -337,7 +375,12 @@ def table(results: list[Result], concurrencies: list[int]) -> str:
             cells = []
             for server in servers:
                 r = by_key.get((server, name, c))
-                cells.append(f"{r.throughput:.1f} ({r.percentile(50):.2f})" if r else "–")
+                if r is None:
+                    cells.append("–")
+                elif not r.requests:
+                    cells.append(f"errors only ({r.errors})")
+                else:
+                    cells.append(f"{r.throughput:.1f} ({r.percentile(50):.2f})")
             mine = by_key.get((kb, name, c))
             ratios = []
             for server in others:
@@ -362,6 +405,12 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write raw results here")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is kept")
+    parser.add_argument(
+        "--compare-workers",
+        action="store_true",
+        help="instead: kb serve with 1 and 2 workers at the highest --concurrency (unpinned)",
+    )
     parser.add_argument(
         "--servers",
         default="oxigraph,kb-memory,kb-disk",
@@ -376,8 +425,13 @@ def main() -> None:
 
             store = Path(tmp) / "store"
             publish_store(store, copies=args.copies)
+        if args.compare_workers:
+            global PIN
+            PIN = False  # a second worker needs a second core
+            print(compare_workers(store, args.seconds, max(concurrencies), args.repeat))
+            return
         servers = [s.strip() for s in args.servers.split(",") if s.strip()]
-        results = run(store, args.seconds, concurrencies, args.workers, servers)
+        results = run(store, args.seconds, concurrencies, args.workers, servers, args.repeat)
     print()
     print(table(results, concurrencies))
     if args.json:
