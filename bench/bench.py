@@ -48,6 +48,8 @@ class Result:
     errors: int
     seconds: float
     latencies: list[float]
+    rows: int | None = None
+    """Rows (or triples) in one answer: the servers' answers are compared by size."""
 
     @property
     def throughput(self) -> float:
@@ -76,7 +78,7 @@ def pinned(command: list[str], cpu: int) -> list[str]:
     return command
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 900) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -249,6 +251,25 @@ def http_request(path: str, port: int, query: str, accept: str) -> bytes:
     return head.encode() + body
 
 
+def answer_rows(path: str, port: int, query: str, accept: str) -> int | None:
+    """Rows of a SELECT answer or triples of a graph answer; None if the request fails."""
+    import pyoxigraph as ox
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=urlencode({"query": query}).encode(),
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            body = response.read()
+    except OSError:
+        return None
+    if accept == "text/turtle":
+        return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
+    return len(json.loads(body)["results"]["bindings"])
+
+
 async def measure(
     server: str, path: str, port: int, name: str, query: str, accept: str, c: int, seconds: float
 ) -> Result:
@@ -313,6 +334,7 @@ def run(
         label = SERVERS[key]
         with starters[key]() as (path, port):
             for name, query, accept in queries:
+                rows = answer_rows(path, port, query, accept)
                 for c in concurrencies:
                     runs = []
                     for _ in range(repeat):
@@ -320,6 +342,7 @@ def run(
                         runs.append(asyncio.run(job))
                     runs.sort(key=lambda r: r.throughput)
                     result = runs[len(runs) // 2]
+                    result.rows = rows
                     results.append(result)
                     spread = (
                         f"  (runs {runs[0].throughput:.1f}–{runs[-1].throughput:.1f})"
@@ -330,6 +353,7 @@ def run(
                         f"{label:26} {name:38} c={c:<2} {result.throughput:8.1f} req/s "
                         f"p50 {result.percentile(50):8.2f} ms  p99 {result.percentile(99):8.2f} ms"
                         + (f"  errors {result.errors}" if result.errors else "")
+                        + f"  rows {rows}"
                         + spread,
                         flush=True,
                     )
@@ -397,6 +421,19 @@ def table(results: list[Result], concurrencies: list[int]) -> str:
     return "\n".join(lines)
 
 
+def answers(results: list[Result]) -> str:
+    """Answer sizes per query and server, flagging queries whose servers disagree."""
+    servers = [label for label in SERVERS.values() if any(r.server == label for r in results)]
+    sizes = {(r.server, r.query): r.rows for r in results}
+    lines = ["| query | " + " | ".join(servers) + " | |", "|" + "---|" * (len(servers) + 2)]
+    for name in sorted({r.query for r in results}):
+        row = [sizes.get((server, name)) for server in servers]
+        same = len({n for n in row if n is not None}) <= 1
+        cells = ["–" if n is None else str(n) for n in row]
+        lines.append(f"| {name} | " + " | ".join(cells) + (" | |" if same else " | differ |"))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="an existing store root (kb build)")
@@ -434,6 +471,8 @@ def main() -> None:
         results = run(store, args.seconds, concurrencies, args.workers, servers, args.repeat)
     print()
     print(table(results, concurrencies))
+    print()
+    print(answers(results))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -447,6 +486,7 @@ def main() -> None:
                         "p99_ms": r.percentile(99),
                         "errors": r.errors,
                         "median_ms": statistics.median(r.latencies) * 1000 if r.latencies else None,
+                        "rows": r.rows,
                     }
                     for r in results
                 ],
