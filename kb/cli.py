@@ -221,7 +221,9 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
 @store_option
 @click.option("--host", help="Interface to bind [env KB_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, help="TCP port [env KB_PORT; default 8000].")
-@click.option("--workers", type=int, help="Query worker processes [env KB_WORKERS; default 2].")
+@click.option(
+    "--workers", type=int, help="Query worker processes [env KB_WORKERS; default: one per core]."
+)
 @click.option(
     "--timeout",
     "query_timeout",

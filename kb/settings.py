@@ -9,6 +9,7 @@ Nothing reads the environment at import time.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -51,8 +52,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     """Interface the server binds to."""
     port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=2, ge=1, le=64)
-    """Query worker processes; each holds its own copy of the store."""
+    workers: int = Field(default_factory=lambda: min(64, os.cpu_count() or 2), ge=1, le=64)
+    """Query worker processes, one per core by default; each holds its own copy of the
+    store (memory mode) or opens the disk store read-only."""
     store_mode: Literal["auto", "memory", "disk"] = "auto"
     """Workers load `dataset.nq` into memory (faster) or open the disk store read-only;
     `auto` loads into memory while every worker's copy, twice over (a rebuild's

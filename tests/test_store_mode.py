@@ -1,4 +1,4 @@
-"""`store_mode=auto`: memory workers while the data fit, the disk store beyond."""
+"""Serving defaults: a worker per core; `store_mode=auto`: memory workers while the data fit."""
 
 from __future__ import annotations
 
@@ -37,3 +37,11 @@ def test_data_that_would_not_fit_twice_per_worker_go_to_disk(tmp_path: Path) -> 
 def test_an_explicit_mode_is_kept_whatever_the_size(tmp_path: Path, mode: str) -> None:
     settings = Settings(store=tmp_path, store_mode=mode)
     assert store_mode_for(settings, [_nquads(tmp_path, physical_memory())]) == mode
+
+
+def test_one_worker_per_core_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KB_WORKERS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert Settings(store=tmp_path).workers == 6
+    monkeypatch.setenv("KB_WORKERS", "3")
+    assert Settings(store=tmp_path).workers == 3
