@@ -263,11 +263,11 @@ def answer_rows(path: str, port: int, query: str, accept: str) -> int | None:
     try:
         with urllib.request.urlopen(request, timeout=600) as response:
             body = response.read()
-    except OSError:
+        if accept == "text/turtle":
+            return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
+        return len(json.loads(body)["results"]["bindings"])
+    except (OSError, ValueError, KeyError, SyntaxError):
         return None
-    if accept == "text/turtle":
-        return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
-    return len(json.loads(body)["results"]["bindings"])
 
 
 async def measure(
@@ -442,7 +442,9 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write raw results here")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is kept")
+    parser.add_argument(
+        "--repeat", type=lambda v: max(1, int(v)), default=1, help="runs per cell (median kept)"
+    )
     parser.add_argument(
         "--compare-workers",
         action="store_true",

@@ -134,35 +134,60 @@ def _gzip_to(path: Path, write: Callable[[BinaryIO], object]) -> Dump:
 
 
 def _graph_of(line: bytes) -> bytes:
-    # Canonical lines end with ` <graph> .`; an IRI holds no space, so the last ` <` opens it.
-    return line.rsplit(b" <", 1)[1][:-4] if line.endswith(b"> .\n") else b""
+    """The graph term of a canonical N-Quads line (b"" for the default graph).
+
+    No IRI holds a space or a `"`, so after the object's closing quote (a
+    literal's last `"`) or after three terms, a term before the final `.` is
+    the graph; a literal's `@lang` or `^^<datatype>` is glued to its quote.
+    """
+    quote = line.rfind(b'"')
+    tail = line[quote + 1 :].split() if quote >= 0 else line.split()[3:]
+    if quote >= 0 and tail and tail[0][:1] in (b"@", b"^"):
+        tail = tail[1:]
+    return tail[0] if len(tail) == 2 else b""
 
 
-def _graph_sections(dataset: Path) -> list[tuple[str, int, int]]:
-    """(graph IRI, or "" for the default graph, start, end) of each graph's run of lines."""
-    sections = []
+def _graph_sections(dataset: Path) -> dict[str, list[tuple[int, int]]]:
+    """Each graph's runs of lines as byte ranges, graphs in order of first appearance.
+
+    The build writes every graph as one run; a graph in several runs still
+    comes out whole. Keys are the graph's IRI (or blank node), "" for the default graph.
+    """
+    sections: dict[str, list[tuple[int, int]]] = {}
     current: bytes | None = None
     start = offset = 0
     with dataset.open("rb") as source:
         for line in source:
             graph = _graph_of(line)
             if graph != current and offset > start:
-                sections.append(((current or b"").decode(), start, offset))
+                sections.setdefault(_graph_name(current), []).append((start, offset))
                 start = offset
             current = graph
             offset += len(line)
     if offset > start:
-        sections.append(((current or b"").decode(), start, offset))
+        sections.setdefault(_graph_name(current), []).append((start, offset))
     return sections
+
+
+def _graph_name(term: bytes | None) -> str:
+    return (term or b"").decode().removeprefix("<").removesuffix(">")
+
+
+def _read_ranges(source: BinaryIO, ranges: list[tuple[int, int]]) -> bytes:
+    chunks = []
+    for start, end in ranges:
+        source.seek(start)
+        chunks.append(source.read(end - start))
+    return b"".join(chunks)
 
 
 def _graphs_in_iri_order(dataset: Path) -> Iterator[tuple[str | None, list[ox.Triple]]]:
     """Each graph's triples, one graph in memory at a time."""
-    sections = sorted(_graph_sections(dataset), key=lambda s: s[0] or "DEFAULT")
+    sections = _graph_sections(dataset)
     with dataset.open("rb") as source:
-        for name, start, end in sections:
-            source.seek(start)
-            quads = ox.parse(source.read(end - start), format=ox.RdfFormat.N_QUADS)
+        for name in sorted(sections, key=lambda name: name or "DEFAULT"):
+            data = _read_ranges(source, sections[name])
+            quads = ox.parse(data, format=ox.RdfFormat.N_QUADS)
             yield name or None, [quad.triple for quad in quads]
 
 
@@ -183,12 +208,11 @@ def write_dumps(build_dir: Path, profile_graphs: dict[str, str]) -> list[Dump]:
             written = _gzip_to(target, partial(write_export, dataset, fmt))
         dumps.append(Dump(f"mgi.{fmt.value}.gz", media_type, label, written.sha256, written.size))
     with dataset.open("rb") as source:
-        for graph, start, end in _graph_sections(dataset):
+        for graph, ranges in _graph_sections(dataset).items():
             slug = profile_graphs.get(graph)
             if slug is None:
                 continue
-            source.seek(start)
-            lines = source.read(end - start)
+            lines = _read_ranges(source, ranges)
             name = f"profiles/{slug}.nq.gz"
             written = _gzip_to(out / name, lambda out, data=lines: out.write(data))
             dumps.append(

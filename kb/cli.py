@@ -213,8 +213,14 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
         write_export(dataset, ExportFormat(fmt), sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    with out.open("wb") as target:
-        write_export(dataset, ExportFormat(fmt), target)
+    # A partial file never takes the target's name.
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with partial.open("wb") as target:
+            write_export(dataset, ExportFormat(fmt), target)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @cli.command()

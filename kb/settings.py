@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     """Interface the server binds to."""
     port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default_factory=lambda: min(64, os.cpu_count() or 2), ge=1, le=64)
+    workers: int = Field(default_factory=lambda: min(64, usable_cores()), ge=1, le=64)
     """Query worker processes, one per core by default; each holds its own copy of the
     store (memory mode) or opens the disk store read-only."""
     store_mode: Literal["auto", "memory", "disk"] = "auto"
@@ -117,3 +117,10 @@ class Settings(BaseSettings):
     """`user:password` for HTTP basic authentication at the external store, if it needs it."""
     load_timeout: float = Field(default=600.0, gt=0)
     """Seconds one Graph Store request of `kb build` may take."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity mask), not all the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1

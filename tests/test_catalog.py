@@ -183,3 +183,37 @@ def test_statistics_and_link_counts(build_dir: Path) -> None:
     assert counted[MGI + "mentions"] == len(mentions) > 0
     in_dataset = {q.predicate.value for q in quads if q.object == ox.NamedNode(org)}
     assert set(counted) == in_dataset  # nothing from the aggregates graph
+
+
+# Awkward but valid N-Quads: default-graph triples whose object is an IRI or a typed
+# literal, a graph written in two runs, line separators inside a literal.
+AWKWARD = (
+    "<http://x/s> <http://x/p> <http://x/o> .\n"
+    '<http://x/s> <http://x/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    '<http://x/s> <http://x/p> "a\u2028b\u0085c \\"<q> .\\"" <http://x/g1> .\n'
+    '<http://x/s> <http://x/p> "x"@es <http://x/g2> .\n'
+    "<http://x/t> <http://x/p> <http://x/o> <http://x/g1> .\n"
+)
+
+
+def _quads(data: bytes, fmt: ox.RdfFormat) -> set[str]:
+    return {str(q) for q in ox.parse(data, format=fmt)}
+
+
+def test_streamed_dumps_keep_every_quad_of_awkward_input(tmp_path: Path) -> None:
+    (tmp_path / "dataset.nq").write_text(AWKWARD, encoding="utf-8")
+    write_dumps(tmp_path, {"http://x/g1": "one", "http://x/g2": "two"})
+    dumps = tmp_path / "dumps"
+    expected = _quads(AWKWARD.encode(), ox.RdfFormat.N_QUADS)
+    jsonld = gzip.decompress((dumps / "mgi.jsonld.gz").read_bytes())
+    as_read = rdflib.Dataset().parse(data=jsonld, format="json-ld")
+    assert len(list(as_read.quads())) == len(expected)
+    assert "a\u2028b\u0085c" in jsonld.decode()  # not indented inside the string
+    trig = gzip.decompress((dumps / "mgi.trig.gz").read_bytes())
+    assert _quads(trig, ox.RdfFormat.TRIG) == expected
+    one = gzip.decompress((dumps / "profiles" / "one.nq.gz").read_bytes())
+    assert _quads(one, ox.RdfFormat.N_QUADS) == {q for q in expected if "<http://x/g1>" in q}
+    two = gzip.decompress((dumps / "profiles" / "two.nq.gz").read_bytes())
+    assert len(_quads(two, ox.RdfFormat.N_QUADS)) == 1
+    graphs = [entry.get("id") for entry in json.loads(jsonld)["@graph"]]
+    assert graphs == [None, "http://x/g1", "http://x/g2"]  # one entry per graph

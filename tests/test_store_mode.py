@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from kb.serve.service import MEMORY_PER_NQUADS_BYTE, physical_memory, store_mode_for
-from kb.settings import Settings
+from kb.settings import Settings, usable_cores
 
 
 def _nquads(tmp_path: Path, size: int) -> Path:
@@ -41,7 +42,18 @@ def test_an_explicit_mode_is_kept_whatever_the_size(tmp_path: Path, mode: str) -
 
 def test_one_worker_per_core_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KB_WORKERS", raising=False)
-    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    monkeypatch.setattr("kb.settings.usable_cores", lambda: 6)
     assert Settings(store=tmp_path).workers == 6
     monkeypatch.setenv("KB_WORKERS", "3")
     assert Settings(store=tmp_path).workers == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_cores_are_the_ones_this_process_may_use() -> None:
+    allowed = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(allowed)})
+        assert usable_cores() == 1
+    finally:
+        os.sched_setaffinity(0, allowed)
+    assert usable_cores() == len(allowed)

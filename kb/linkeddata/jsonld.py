@@ -12,7 +12,6 @@ the RDF read back is exactly the RDF written (the tests check isomorphism).
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
@@ -192,7 +191,8 @@ def write_dataset_document(
         entry = {"@graph": nodes} if name is None else {"id": name, "@graph": nodes}
         text = json.dumps(entry, ensure_ascii=False, indent=1)
         out.write(b",\n" if index else b"\n")
-        out.write(textwrap.indent(text, "  ", lambda _line: True).encode())
+        # Only "\n" breaks lines here: JSON escapes it inside strings, not U+2028 & co.
+        out.write(("  " + text.replace("\n", "\n  ")).encode())
     out.write(b"\n ]\n}\n")
 
 

@@ -55,6 +55,10 @@ def validators(etag: str, last_modified: datetime, max_age: int) -> dict[str, st
     }
 
 
+ENTRY_OVERHEAD = 256
+"""Rough bytes per cache entry besides its body: key, head, bookkeeping."""
+
+
 @dataclass(frozen=True, slots=True)
 class CachedResult:
     """A whole query answer as the worker gave it, ready to send again."""
@@ -67,7 +71,7 @@ class CachedResult:
 
     @property
     def size(self) -> int:
-        return len(self.body) + 256  # rough per-entry overhead: key, head, bookkeeping
+        return len(self.body) + ENTRY_OVERHEAD
 
 
 class ResultCache:

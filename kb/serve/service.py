@@ -29,6 +29,7 @@ from kb.errors import KbError, NotAcceptableError, QueryTimeoutError
 from kb.iris import PREFIXES
 from kb.serve import describe
 from kb.serve.caching import (
+    ENTRY_OVERHEAD,
     CachedResult,
     ResultCache,
     entity_tag,
@@ -140,7 +141,13 @@ def store_mode_for(settings: Settings, nquads_files: Sequence[Path]) -> str:
 
 
 def physical_memory() -> int:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    """The machine's memory, or the container's limit (cgroup v2) when lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()
+    except OSError:
+        return total
+    return min(total, int(limit)) if limit.isdigit() else total
 
 
 def current_link(settings: Settings) -> str:
@@ -531,7 +538,7 @@ class QueryResponse(Response):
                 async for chunk in execution.chunks():
                     if kept is not None:
                         size += len(chunk)
-                        if size <= cache.entry_limit:
+                        if size + ENTRY_OVERHEAD <= cache.entry_limit:
                             kept.append(chunk)
                         else:
                             kept = None
