@@ -127,86 +127,19 @@ def oxigraph_server(store_dir: Path) -> Iterator[tuple[str, int]]:
         process.wait(timeout=20)
 
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile={dir}/virtuoso.db
-ErrorLogFile={dir}/virtuoso.log
-LockFile={dir}/virtuoso.lck
-TransactionFile={dir}/virtuoso.trx
-xa_persistent_file={dir}/virtuoso.pxa
-Striping=0
-TempStorage=TempDatabase
-[TempDatabase]
-DatabaseFile={dir}/virtuoso-temp.db
-TransactionFile={dir}/virtuoso-temp.trx
-Striping=0
-[Parameters]
-ServerPort=127.0.0.1:{sql_port}
-DirsAllowed=., {data}
-NumberOfBuffers=170000
-MaxDirtyBuffers=130000
-[HTTPServer]
-ServerPort=127.0.0.1:{http_port}
-ServerRoot=/var/lib/virtuoso-opensource-7/vsp
-ServerThreads=10
-MaxClientConnections=10
-[SPARQL]
-ResultSetMaxRows=10000000
-MaxSortedTopRows=10000000
-MaxQueryExecutionTime=120
-"""
-
-
 @contextlib.contextmanager
 def virtuoso_server(store: Path) -> Iterator[tuple[str, int]]:
-    """Virtuoso Open Source (Debian `virtuoso-opensource`) loaded with the build's N-Quads.
+    """Virtuoso Open Source loaded with the build's N-Quads (see bench/virtuoso.py)."""
+    from virtuoso import running_virtuoso
 
-    Row and time limits are raised so it does not truncate answers silently.
-    Its default graph is the union of every graph, as ours.
-    """
     from kb.store import StoreLayout
     from kb.store.layout import STATISTICS_NQ
 
-    virtuoso, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if not virtuoso or not isql:
-        raise RuntimeError(
-            "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource)"
-        )
     build = StoreLayout(store).current_build()
-    with tempfile.TemporaryDirectory(prefix="kb-virtuoso-") as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        for name in ("dataset.nq", STATISTICS_NQ):
-            if (build / name).is_file():
-                os.symlink(build / name, data / name)
-        http_port, sql_port = free_port(), free_port()
-        ini = Path(tmp) / "virtuoso.ini"
-        ini.write_text(
-            VIRTUOSO_INI.format(dir=tmp, data=data, sql_port=sql_port, http_port=http_port)
-        )
-        command = [virtuoso, "+foreground", "+configfile", str(ini)]
-        process = subprocess.Popen(
-            pinned(command, 0), cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            sql = [isql, f"127.0.0.1:{sql_port}", "dba", "dba"]
-            deadline = time.monotonic() + 120
-            while subprocess.run([*sql, "exec=status();"], capture_output=True).returncode:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("virtuoso did not start")
-                time.sleep(0.5)
-            started = time.perf_counter()
-            load = f"ld_dir('{data}', '*.nq', 'urn:kb:default'); rdf_loader_run(); checkpoint;"
-            subprocess.run([*sql, f"exec={load}"], check=True, capture_output=True)
-            print(f"virtuoso loaded in {time.perf_counter() - started:.1f} s", flush=True)
-            wait_until_up(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", process)
-            yield "/sparql", http_port
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    files = [build / name for name in ("dataset.nq", STATISTICS_NQ) if (build / name).is_file()]
+    with running_virtuoso(load=files, wrap=lambda command: pinned(command, 0)) as server:
+        print(f"virtuoso loaded in {server.load_seconds:.1f} s", flush=True)
+        yield "/sparql", server.http_port
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
