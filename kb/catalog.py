@@ -500,17 +500,22 @@ def write_publication(
     settings: Settings,
     info: DatasetInfo,
     profiles: Iterable[Any],
+    progress: Callable[[str], None] = lambda _message: None,
 ) -> list[Dump]:
     """Everything a build publishes next to its store (see the module docstring).
 
-    `profiles` are the build's `ProfileSummary`s (slug, graph IRI, source file).
+    `profiles` are the build's `ProfileSummary`s (slug, graph IRI, source file);
+    `progress` hears of each step as it ends.
     """
     summaries = list(profiles)
     graphs = {p.graph: p.slug for p in summaries}
     dumps = write_dumps(build_dir, graphs)
+    progress(f"dumps: {len(dumps)} files")
     store = OxigraphStore.open_read_only(build_dir / STORE_DIR)
-    write_index(store, build_dir / INDEX_FILE, base=settings.base_iri)
+    links = write_index(store, build_dir / INDEX_FILE, base=settings.base_iri)
+    progress(f"incoming-link index: {links} resources")
     stats = count_statistics(store)
+    progress(f"VoID counts: {stats.triples} distinct triples")
     (build_dir / STATISTICS_FILE).write_text(
         json.dumps(asdict(stats), indent=1) + "\n", encoding="utf-8"
     )

@@ -284,6 +284,22 @@ def validate_file(path: Path, settings: Settings) -> ValidationReport:
     return validate_graph(merge([data, ref.graph]), ref.shapes, ontology=ref.ontology)
 
 
+def _phase_timer(progress: Progress | None) -> Progress:
+    """Reports each finished phase with the seconds it took since the previous report."""
+    if progress is None:
+        return lambda _message: None
+    report = progress
+    last = time.perf_counter()
+
+    def say(message: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        report(f"{message} ({now - last:.1f} s)")
+        last = now
+
+    return say
+
+
 def build_knowledge_graph(
     settings: Settings, *, progress: Progress | None = None, jobs: int = 1
 ) -> BuildResult:
@@ -305,12 +321,20 @@ def build_knowledge_graph(
         if not compiled.conforms:
             layout.discard(build_dir)
             return BuildResult(compiled, None, compiled.quads, time.perf_counter() - started)
+        say = _phase_timer(progress)
         count = write_store(build_dir / STORE_DIR, dataset)
+        say(f"store: {count} quads bulk-loaded")
         # Aggregates analytic pages need, counted once here instead of per request.
-        count += write_statistics(build_dir, settings.base_iri)
+        added = write_statistics(build_dir, settings.base_iri)
+        count += added
+        say(f"statistics graph: {added} quads")
         # Dumps, DCAT catalogue, statistics and link counts ship with the build they describe.
         write_publication(
-            build_dir, settings=settings, info=reference.dataset, profiles=compiled.profiles
+            build_dir,
+            settings=settings,
+            info=reference.dataset,
+            profiles=compiled.profiles,
+            progress=say,
         )
         if settings.sparql_endpoint:  # an external store is loaded before anything is published
             load_build(settings, build_dir, progress=progress)
