@@ -27,6 +27,8 @@ again and not part of `dataset.nq` (whose bytes stay those of the input).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,17 +78,16 @@ def _local(iri: str, base: str) -> str:
     return rest.split("/", 1)[1] if "/" in rest else rest
 
 
-def statistics_quads(store: ox.Store, base: str) -> list[ox.Quad]:
-    """Every aggregate of the module docstring, from a store of one build."""
+def statistics_quads(store: ox.Store, base: str) -> Iterator[ox.Quad]:
+    """Every aggregate of the module docstring, from a store of one build, as they come."""
     graph = ox.NamedNode(base + STATISTICS_GRAPH)
     here = base + STATISTICS_GRAPH + "#"
-    quads: list[ox.Quad] = []
 
-    def rows(name: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERIES[name], use_default_graph_as_union=True))
+    def rows(name: str) -> Iterator[ox.QuerySolution]:
+        return iter(store.query(QUERIES[name], use_default_graph_as_union=True))
 
-    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        quads.append(ox.Quad(s, ox.NamedNode(_MGI + p), o, graph))
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(s, ox.NamedNode(_MGI + p), o, graph)
 
     def count(n: ox.Literal | ox.NamedNode | ox.BlankNode | ox.Triple | None) -> ox.Literal:
         assert isinstance(n, ox.Literal)
@@ -113,43 +114,57 @@ def statistics_quads(store: ox.Store, base: str) -> list[ox.Quad]:
             cell = ox.NamedNode(
                 f"{here}{kind}/{_local(subject.value, base)}/{code(domain)}/{code(assessment)}"
             )
-            quads.append(ox.Quad(cell, RDF_TYPE, ox.NamedNode(_MGI + "FindingCount"), graph))
-            add(cell, prop, subject)
-            add(cell, "countedDomain", domain)
-            add(cell, "countedAssessment", assessment)
-            add(cell, "findingCount", count(row["n"]))
+            yield ox.Quad(cell, RDF_TYPE, ox.NamedNode(_MGI + "FindingCount"), graph)
+            yield add(cell, prop, subject)
+            yield add(cell, "countedDomain", domain)
+            yield add(cell, "countedAssessment", assessment)
+            yield add(cell, "findingCount", count(row["n"]))
     for row in rows("institutions"):
         org = row["org"]
         if isinstance(org, ox.NamedNode):
-            add(org, "findingCount", count(row["findings"]))
-            add(org, "profileCount", count(row["profiles"]))
-            add(org, "domainCount", count(row["domains"]))
+            yield add(org, "findingCount", count(row["findings"]))
+            yield add(org, "profileCount", count(row["profiles"]))
+            yield add(org, "domainCount", count(row["domains"]))
     for row in rows("co_mentions"):
         a, b = row["a"], row["b"]
         if isinstance(a, ox.NamedNode) and isinstance(b, ox.NamedNode):
             pair = ox.NamedNode(f"{here}co/{_local(a.value, base)}/{_local(b.value, base)}")
-            quads.append(ox.Quad(pair, RDF_TYPE, ox.NamedNode(_MGI + "CoMention"), graph))
-            add(pair, "countedInstitution", a)
-            add(pair, "countedInstitution", b)
-            add(pair, "findingCount", count(row["n"]))
-    return quads
+            yield ox.Quad(pair, RDF_TYPE, ox.NamedNode(_MGI + "CoMention"), graph)
+            yield add(pair, "countedInstitution", a)
+            yield add(pair, "countedInstitution", b)
+            yield add(pair, "findingCount", count(row["n"]))
 
 
 def write_statistics(build_dir: Path, base: str) -> int:
     """Count the aggregates of a written build into `statistics.nq` and its disk store.
 
     Returns the number of quads added. Lines are sorted: same data, same bytes.
+    The quads are serialised as the queries yield them, so only the lines are
+    held while sorting, not also every quad object and a set of the lines.
     """
     try:
         store = ox.Store(str(build_dir / STORE_DIR))
+        lines: list[bytes] = []
         quads = statistics_quads(store, base)
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        lines = sorted(set(data.splitlines(keepends=True)))
+        while batch := list(islice(quads, 100_000)):
+            lines += (ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b"").splitlines(
+                keepends=True
+            )
+        del quads
+        lines.sort()
         path = build_dir / STATISTICS_NQ
-        path.write_bytes(b"".join(lines))
+        written = 0
+        with path.open("wb") as out:
+            previous = None
+            for line in lines:
+                if line != previous:
+                    out.write(line)
+                    written += 1
+                previous = line
+        del lines
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store  # closes RocksDB before readers open it
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"cannot write the statistics of {build_dir}: {exc}") from exc
-    return len(lines)
+    return written
