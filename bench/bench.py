@@ -96,6 +96,8 @@ def kb_server(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update(KB_STORE_MODE=mode, KB_WORKERS=str(workers), KB_ACCESS_LOG="false")
+    # Whole answers, as the other servers give (Virtuoso's ResultSetMaxRows is raised too).
+    env["KB_ROW_CAP"] = "10000000"
     # Uncached unless asked: the result cache would answer every repeat of the same query.
     env["KB_RESULT_CACHE_BYTES"] = str(64 << 20 if cache else 0)
     command = [sys.executable, "-m", "kb.cli", "serve", "--store", str(store), "--port", str(port)]
