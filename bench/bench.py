@@ -112,14 +112,20 @@ def kb_server(
         process.wait(timeout=20)
 
 
+def oxigraph_server_command(store_dir: Path, port: int) -> list[str]:
+    """`oxigraph serve-read-only` on a build's disk store, union default graph, on `port`."""
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    command = [binary, "serve-read-only", "--location", str(store_dir)]
+    return [*command, "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+
+
 @contextlib.contextmanager
 def oxigraph_server(store_dir: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
-    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
-    command = [binary, "serve-read-only", "--location", str(store_dir)]
-    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     process = subprocess.Popen(
-        pinned(command, 0), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        pinned(oxigraph_server_command(store_dir, port), 0),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
