@@ -181,9 +181,10 @@ def _read_ranges(source: BinaryIO, ranges: list[tuple[int, int]]) -> bytes:
     return b"".join(chunks)
 
 
-def _graphs_in_iri_order(dataset: Path) -> Iterator[tuple[str | None, list[ox.Triple]]]:
+def _graphs_in_iri_order(
+    dataset: Path, sections: dict[str, list[tuple[int, int]]]
+) -> Iterator[tuple[str | None, list[ox.Triple]]]:
     """Each graph's triples, one graph in memory at a time."""
-    sections = _graph_sections(dataset)
     with dataset.open("rb") as source:
         for name in sorted(sections, key=lambda name: name or "DEFAULT"):
             data = _read_ranges(source, sections[name])
@@ -199,16 +200,17 @@ def write_dumps(build_dir: Path, profile_graphs: dict[str, str]) -> list[Dump]:
     dataset = build_dir / DATASET_FILE
     out = build_dir / DUMPS_DIR
     dumps: list[Dump] = []
+    sections = _graph_sections(dataset)  # one pass over the file serves both uses below
     for fmt, media_type, label in _WHOLE:
         target = out / f"mgi.{fmt.value}.gz"
         if fmt is ExportFormat.JSONLD:  # compact, keeping the named graphs
-            graphs = _graphs_in_iri_order(dataset)
+            graphs = _graphs_in_iri_order(dataset, sections)
             written = _gzip_to(target, partial(jsonld.write_dataset_document, graphs))
         else:
             written = _gzip_to(target, partial(write_export, dataset, fmt))
         dumps.append(Dump(f"mgi.{fmt.value}.gz", media_type, label, written.sha256, written.size))
     with dataset.open("rb") as source:
-        for graph, ranges in _graph_sections(dataset).items():
+        for graph, ranges in sections.items():
             slug = profile_graphs.get(graph)
             if slug is None:
                 continue

@@ -121,3 +121,25 @@ class ResultCache:
     def clear(self) -> None:
         self._entries.clear()
         self.size = 0
+
+
+class StreamKeeper:
+    """Collects a streamed answer's chunks while they fit one entry of `cache`."""
+
+    def __init__(self, cache: ResultCache) -> None:
+        self._limit = cache.entry_limit
+        self._chunks: list[bytes] | None = [] if cache.capacity else None
+        self._size = ENTRY_OVERHEAD
+
+    def add(self, chunk: bytes) -> None:
+        if self._chunks is None:
+            return
+        self._size += len(chunk)
+        if self._size <= self._limit:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = None  # too big: stop holding it
+
+    def body(self) -> bytes | None:
+        """The whole answer, or None when it outgrew the entry limit (or the cache is off)."""
+        return None if self._chunks is None else b"".join(self._chunks)

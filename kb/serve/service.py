@@ -29,9 +29,9 @@ from kb.errors import KbError, NotAcceptableError, QueryTimeoutError
 from kb.iris import PREFIXES
 from kb.serve import describe
 from kb.serve.caching import (
-    ENTRY_OVERHEAD,
     CachedResult,
     ResultCache,
+    StreamKeeper,
     entity_tag,
     not_modified,
     validators,
@@ -527,29 +527,21 @@ class QueryResponse(Response):
                 await send({"type": "http.response.start", "status": 200, "headers": headers})
                 await send({"type": "http.response.body", "body": execution.body})
             else:
-                cache = self.service.cache
                 # A streamed answer is kept too while it stays within one entry's limit.
-                kept: list[bytes] | None = (
-                    [] if self.cache_key is not None and cache.capacity else None
-                )
-                size = 0
+                keeper = StreamKeeper(self.service.cache) if self.cache_key is not None else None
                 headers.append((b"mgi-cache", b"miss"))
                 await send({"type": "http.response.start", "status": 200, "headers": headers})
                 async for chunk in execution.chunks():
-                    if kept is not None:
-                        size += len(chunk)
-                        if size + ENTRY_OVERHEAD <= cache.entry_limit:
-                            kept.append(chunk)
-                        else:
-                            kept = None
+                    if keeper is not None:
+                        keeper.add(chunk)
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
-                if kept is not None:
-                    body = b"".join(kept)
+                body = keeper.body() if keeper is not None else None
+                if body is not None:
                     entry = CachedResult(
                         head.media_type, body, head.rows, head.truncated, head.seconds
                     )
-                    cache.put(self.cache_key, entry)
+                    self.service.cache.put(self.cache_key, entry)
             outcome = "truncated" if head.truncated else "ok"
             if head.truncated:
                 metrics.truncations += 1
