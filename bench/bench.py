@@ -229,8 +229,8 @@ async def measure(
 
 
 def example_queries() -> list[tuple[str, str, str]]:
-    from kb.serve.examples import load_examples
-    from kb.sparql_text import QueryForm
+    from kb.endpoint.examples import load_examples
+    from kb.sparql.text import QueryForm
 
     out = []
     for example in load_examples(ROOT / "queries"):

@@ -52,7 +52,7 @@ def ask(url: str, query: str, accept: str, cap: float) -> str:
 
 
 def main() -> None:
-    from kb.serve.examples import load_examples
+    from kb.endpoint.examples import load_examples
     from kb.store import StoreLayout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -2,9 +2,9 @@
 
 One small public function per pipeline stage, over in-memory objects:
 
-    parse_profile(text, *, source) -> Profile              (kb.parse)
-    extract_mentions(profile, gazetteer) -> Extraction     (kb.extract)
-    build_profile_graph(profile, extraction, ...) -> Graph (kb.build)
+    parse_profile(text, *, source) -> Profile              (kb.parse.profile)
+    extract_mentions(profile, gazetteer) -> Extraction     (kb.extract.extractor)
+    build_profile_graph(profile, extraction, ...) -> Graph (kb.build.profile_graph)
     validate_graph(graph, shapes) -> ValidationReport      (kb.validate)
 
 They are imported lazily, so `import kb` (and the CLI) stays quick.
@@ -19,10 +19,10 @@ from kb.errors import KbError, ProfileParseError
 from kb.model import Assessment, Domain, Extraction, Finding, Level, Mention, Profile
 
 _LAZY = {
-    "parse_profile": "kb.parse",
-    "read_profile": "kb.parse",
-    "extract_mentions": "kb.extract",
-    "build_profile_graph": "kb.build",
+    "parse_profile": "kb.parse.profile",
+    "read_profile": "kb.parse.profile",
+    "extract_mentions": "kb.extract.extractor",
+    "build_profile_graph": "kb.build.profile_graph",
     "validate_graph": "kb.validate",
     "ValidationReport": "kb.validate",
 }

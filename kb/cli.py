@@ -160,7 +160,7 @@ def query(sparql: str, fmt: str, store: Path | None) -> None:
     SPARQL is the query text, `@FILE` to read it from a file (e.g. @queries/x.rq),
     or `-` for standard input. The default graph is the union of all graphs.
     """
-    from kb.results import ResultFormat, serialize_results
+    from kb.sparql.results import ResultFormat, serialize_results
     from kb.store import OxigraphStore, StoreLayout
 
     text = _query_text(sparql)
@@ -205,7 +205,7 @@ def _query_text(argument: str) -> str:
 @_fails_cleanly
 def export(fmt: str, out: Path | None, store: Path | None) -> None:
     """Write the built knowledge graph in canonical order (byte-identical on rebuild)."""
-    from kb.canonical import ExportFormat, write_export
+    from kb.build.canonical import ExportFormat, write_export
     from kb.store import StoreLayout
 
     dataset = StoreLayout(_settings(store=store).store).current_dataset_path()
@@ -260,8 +260,8 @@ def serve(
     Every setting can also come from the environment (KB_...) or a .env file;
     docs/sparql-endpoint.md lists them with their defaults.
     """
-    from kb.serve.app import run
     from kb.store import StoreLayout
+    from kb.web.app import run
 
     settings = _settings(
         store=store,
@@ -300,7 +300,7 @@ def evaluate(gold: Path, profiles: Path | None, reference: Path | None) -> None:
     """Score extraction against gold annotations: precision, recall and F1 of
     institutions and instruments (core and hard), years, every miss and false positive.
     """
-    from kb.evaluate import run_eval
+    from kb.extract.evaluate import run_eval
 
     _report, text = run_eval(gold, profiles, _settings(reference=reference).reference)
     click.echo(text)
@@ -317,7 +317,7 @@ def synth(count: int, seed: int, out: Path) -> None:
     """Write synthetic profiles in the profile text format (all four languages,
     local and national) for scale tests of the real parser, extractor and builder.
     """
-    from kb.synth import write_synthetic_profiles
+    from kb.synth.generator import write_synthetic_profiles
 
     paths = write_synthetic_profiles(out, count=count, seed=seed)
     click.echo(f"wrote {len(paths)} synthetic profiles to {out}")
@@ -376,7 +376,7 @@ def publish(
     from kb.linkeddata.formats import format_by_extension
     from kb.linkeddata.i18n import LANGUAGES
     from kb.linkeddata.site import Site
-    from kb.publish import publish_site
+    from kb.linkeddata.static_site import publish_site
 
     langs = tuple(x.strip() for x in languages.split(",") if x.strip())
     unknown = [x for x in langs if x not in LANGUAGES]

@@ -1,4 +1,4 @@
-"""Namespaces and IRI minting (DESIGN.md §Vocabulary contract).
+"""IRI minting (DESIGN.md §Vocabulary contract); namespaces live in `kb.namespaces`.
 
 Data IRIs live under a configurable base (default `https://w3id.org/mgi/`);
 the ontology namespace is fixed by the vocabulary contract.
@@ -8,36 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
+
+from kb.namespaces import ONTOLOGY_IRI
 
 DEFAULT_BASE = "https://w3id.org/mgi/"
-
-MGI = Namespace("https://w3id.org/mgi/def#")
-ONTOLOGY_IRI = URIRef("https://w3id.org/mgi/def")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
-VANN = Namespace("http://purl.org/vocab/vann/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-
-PREFIXES: dict[str, str] = {
-    "mgi": str(MGI),
-    "org": str(ORG),
-    "schema": str(SCHEMA),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": str(VOID),
-}
-
-
-def sparql_prefixes() -> str:
-    """PREFIX lines for every namespace above, for queries and examples."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 @dataclass(frozen=True, slots=True)

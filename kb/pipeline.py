@@ -17,24 +17,24 @@ from typing import Any, BinaryIO
 
 from rdflib import Graph, URIRef
 
-from kb.build import (
+from kb.build.canonical import canonical_nquads, graph_quads
+from kb.build.institutions import DatasetInfo, build_institutions_graph, load_dataset_info
+from kb.build.profile_graph import (
     build_places_graph,
     build_profile_graph,
     merge,
     place_slug_for,
     profile_slug,
 )
-from kb.canonical import canonical_nquads, graph_quads
-from kb.catalog import write_publication
 from kb.errors import ProfileParseError, ShapeLoadError
-from kb.extract import extract_mentions
-from kb.gazetteer import Gazetteer, load_gazetteer
-from kb.institutions import DatasetInfo, build_institutions_graph, load_dataset_info
+from kb.extract.extractor import extract_mentions
+from kb.extract.gazetteer import Gazetteer, load_gazetteer
 from kb.iris import Iris
-from kb.parse import read_profile
-from kb.places import Places, load_places
+from kb.parse.profile import read_profile
+from kb.publication.catalog import write_publication
+from kb.publication.statistics import write_statistics
+from kb.reference.places import Places, load_places
 from kb.settings import Settings
-from kb.stats import write_statistics
 from kb.store.layout import DATASET_FILE, STORE_DIR, StoreLayout
 from kb.store.oxigraph import write_store
 from kb.store.sparql import load_build

@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from kb.errors import ShapeLoadError
-from kb.iris import PREFIXES
+from kb.namespaces import PREFIXES
 
 __all__ = ["ValidationReport", "ValidationResult", "load_shapes", "validate_graph"]
 

@@ -2,14 +2,13 @@
 
 Servers are started as subprocesses (`python -m kb.cli serve`) bound to
 127.0.0.1, polled on /health until they answer, and always stopped. The
-knowledge graph is the real build of `data/profiles` when `kb build` works,
-otherwise a dataset made from the gold annotations (bench/synthetic.py).
+knowledge graph is the real build of `data/profiles`; when that build fails,
+every test that needs it fails too.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import signal
 import socket
@@ -28,45 +27,37 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 W3C = SHARED / "w3c-rdf-tests" / "sparql11"
 
 
-def _synthetic():  # bench/ is not a package: load the generator by path
-    spec = importlib.util.spec_from_file_location("mgi_synthetic", REPO / "bench" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def build_real_store(root: Path, profiles: Path) -> None:
+    """`kb build` of `profiles` into `root`. Any failure propagates: a broken
+    build fails every test that needs the knowledge graph, it never skips."""
+    from kb.pipeline import build_knowledge_graph
+    from kb.settings import Settings
 
-
-def build_real_store(root: Path) -> bool:
-    """`kb build` of the repository's profiles into `root`; False while it cannot run."""
-    try:
-        from kb.pipeline import build_knowledge_graph
-        from kb.settings import Settings
-
-        settings = Settings(
-            store=root,
-            profiles=REPO / "data" / "profiles",
-            reference=REPO / "data" / "reference",
-            ontology=REPO / "ontology" / "mgi.ttl",
-            shapes=REPO / "shapes",
-        )
-        return build_knowledge_graph(settings).conforms
-    except Exception:  # the pipeline is still being finished by others
-        return False
+    settings = Settings(
+        store=root,
+        profiles=profiles,
+        reference=REPO / "data" / "reference",
+        ontology=REPO / "ontology" / "mgi.ttl",
+        shapes=REPO / "shapes",
+    )
+    result = build_knowledge_graph(settings)
+    if not result.conforms:
+        raise AssertionError(f"the real build of {profiles} does not conform to the shapes")
 
 
 @dataclass
 class KnowledgeGraph:
     root: Path
-    real: bool
 
 
 @pytest.fixture(scope="session")
 def knowledge_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The real build of `data/profiles` (KB_TEST_PROFILES names another folder,
+    which the test of this very rule uses to feed it a broken profile)."""
     root = tmp_path_factory.mktemp("kb-store")
-    if os.environ.get("KB_TEST_SYNTHETIC") != "1" and build_real_store(root):
-        return KnowledgeGraph(root, real=True)
-    _synthetic().publish_store(root, copies=1)
-    return KnowledgeGraph(root, real=False)
+    profiles = Path(os.environ.get("KB_TEST_PROFILES") or REPO / "data" / "profiles")
+    build_real_store(root, profiles)
+    return KnowledgeGraph(root)
 
 
 @pytest.fixture(scope="session")

@@ -344,8 +344,6 @@ def test_search_matches_sparql(server: Server, busiest_org: str) -> None:
 
 
 def test_search_ignores_accents(server: Server, knowledge_graph: Any) -> None:
-    if not knowledge_graph.real:
-        pytest.skip("needs the real Bucaramanga build (the pipeline did not build it)")
     accented = api(server, "/api/search", q="Personería")
     plain = api(server, "/api/search", q="personeria")
     assert accented["institutions"] == plain["institutions"]

@@ -9,9 +9,14 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 import kb
-from kb.build import build_places_graph, build_profile_graph, concept_local_name, merge
-from kb.canonical import canonical_nquads, graph_quads
-from kb.iris import MGI, ORG, SCHEMA, Iris
+from kb.build.canonical import canonical_nquads, graph_quads
+from kb.build.profile_graph import (
+    build_places_graph,
+    build_profile_graph,
+    concept_local_name,
+    merge,
+)
+from kb.iris import Iris
 from kb.model import (
     Assessment,
     Domain,
@@ -25,7 +30,8 @@ from kb.model import (
     PolicyInstrument,
     Profile,
 )
-from kb.places import load_places
+from kb.namespaces import MGI, ORG, SCHEMA
+from kb.reference.places import load_places
 from kb.validate import load_shapes, validate_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -181,7 +187,7 @@ def test_triple_exports_give_each_triple_of_the_union_once(fmt: str, tmp_path: P
 
     import pyoxigraph as ox
 
-    from kb.canonical import ExportFormat, write_export
+    from kb.build.canonical import ExportFormat, write_export
 
     shared = "<https://w3id.org/mgi/id/org/x> <http://www.w3.org/2004/02/skos/core#prefLabel> "
     dataset = tmp_path / "dataset.nq"

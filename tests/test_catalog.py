@@ -16,9 +16,9 @@ import pytest
 import rdflib
 from rdflib import RDF, Namespace, URIRef
 
-from kb.catalog import CATALOG_FILE, STATISTICS_FILE, write_dumps
-from kb.linkeddata.index import INDEX_FILE
+from kb.publication.catalog import write_dumps
 from kb.store import OxigraphStore, StoreLayout
+from kb.store.layout import CATALOG_FILE, INDEX_FILE, STATISTICS_FILE
 
 if TYPE_CHECKING:
     from conftest import KnowledgeGraph
@@ -44,8 +44,6 @@ RAPPER = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle"}
 
 @pytest.fixture(scope="module")
 def build_dir(knowledge_graph: KnowledgeGraph) -> Path:
-    if not knowledge_graph.real:
-        pytest.skip("KB_TEST_SYNTHETIC=1 or the real build failed: these tests need data/")
     return StoreLayout(knowledge_graph.root).current_build()
 
 

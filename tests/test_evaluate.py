@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.evaluate import Counts, evaluate_profile, format_report, run_eval
+from kb.extract.evaluate import Counts, evaluate_profile, format_report, run_eval
 from kb.model import (
     Assessment,
     Domain,
@@ -291,7 +291,7 @@ def test_span_overlap_matches_a_longer_prediction():
 
 
 def test_format_report_runs_on_an_empty_report():
-    from kb.evaluate import EvaluationReport
+    from kb.extract.evaluate import EvaluationReport
 
     text = format_report(EvaluationReport())
     assert "OVERALL" in text and "none" in text

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, KnowledgeGraph, Server
+from conftest import REPO, Server
 from test_api_explorer import count, sparql
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,13 +70,7 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture(scope="module")
-def real(knowledge_graph: KnowledgeGraph) -> None:
-    if not knowledge_graph.real:
-        pytest.skip("the walk follows the real Bucaramanga profile, which was not built")
-
-
-def test_walk_from_home_to_compare(page: Any, server: Server, real: None) -> None:
+def test_walk_from_home_to_compare(page: Any, server: Server) -> None:
     page.goto("/explore")
     institutions = count(
         server, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization }"
@@ -135,7 +129,7 @@ def test_walk_from_home_to_compare(page: Any, server: Server, real: None) -> Non
     shot(page, "06-compare")
 
 
-def test_spanish_interface(page: Any, server: Server, real: None) -> None:
+def test_spanish_interface(page: Any, server: Server) -> None:
     page.goto("/explore/institutions/bucaramanga--personeria?lang=es")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", name="Hallazgos que la mencionan (1)").is_visible()

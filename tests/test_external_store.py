@@ -176,7 +176,7 @@ def test_build_loads_and_serve_answers_from_the_external_store(
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     shutil.copy(REPO / "data" / "profiles" / "bucaramanga-2022.txt", profiles)
-    from kb.synth import write_synthetic_profiles
+    from kb.synth.generator import write_synthetic_profiles
 
     write_synthetic_profiles(profiles, count=1, seed=3)
     endpoint, gsp = endpoints

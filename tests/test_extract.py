@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.extract import extract_mentions, mint_slug, name_key
-from kb.gazetteer import load_gazetteer
+from kb.extract.extractor import extract_mentions, mint_slug, name_key
+from kb.extract.gazetteer import load_gazetteer
 from kb.model import (
     Assessment,
     Domain,
@@ -21,7 +21,7 @@ from kb.model import (
     Level,
     Profile,
 )
-from kb.parse import read_profile
+from kb.parse.profile import read_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"

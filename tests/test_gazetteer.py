@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from kb.errors import ReferenceDataError
-from kb.extract import mint_slug, name_key
-from kb.extract_rules import INSTITUTION_TYPES, load_rules
-from kb.gazetteer import load_gazetteer
-from kb.places import load_places
+from kb.extract.extractor import mint_slug, name_key
+from kb.extract.gazetteer import load_gazetteer
+from kb.extract.rules import INSTITUTION_TYPES, load_rules
+from kb.reference.places import load_places
 from kb.text import slugify
 
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"

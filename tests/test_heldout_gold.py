@@ -4,7 +4,7 @@ Two layers. First, each gold file (schema mgi-gold/1, FORMAT.md §8) is checked
 against itself and against its profile text: keys and key order, registry keys
 are slugs of names/titles, every surface form and non-mention occurs verbatim in
 its finding, `n` and `position` are consecutive, mention objects agree with the
-registry, and every count is recomputed. Second, `kb.parse.read_profile` must
+registry, and every count is recomputed. Second, `kb.parse.profile.read_profile` must
 reproduce the gold parser fields (FORMAT.md §5): profile metadata, intro and
 findings (n, domain, assessment, position, text).
 
@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from kb.extract_rules import INSTITUTION_TYPES, INSTRUMENT_TYPES
+from kb.extract.rules import INSTITUTION_TYPES, INSTRUMENT_TYPES
 from kb.model import Level
-from kb.parse import read_profile
+from kb.parse.profile import read_profile
 from kb.text import slugify
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -25,8 +25,6 @@ ORG = "/doc/org/bucaramanga--municipal-government"
 
 @pytest.fixture(scope="module")
 def browser(knowledge_graph: KnowledgeGraph) -> Iterator[Any]:
-    if not knowledge_graph.real:
-        pytest.skip("KB_TEST_SYNTHETIC=1 or the real build failed: these tests need data/")
     if not Path(CHROMIUM).is_file():
         pytest.skip("chromium is not installed (Debian package chromium); CI installs it")
     with sync_api.sync_playwright() as playwright:

@@ -10,13 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from kb.linkeddata import jsonld
 from kb.linkeddata.describe import PageOutOfRangeError, describe
 from kb.linkeddata.formats import DocFormat, negotiate_format, split_extension
 from kb.linkeddata.highlight import Span, highlight
 from kb.linkeddata.i18n import UI, choose_language, parse_accept_language, pick
-from kb.linkeddata.index import IncomingIndex
-from kb.linkeddata.linkcheck import crawl, page_links
 from kb.linkeddata.paths import (
     IriSpace,
     ServedLinker,
@@ -27,8 +24,11 @@ from kb.linkeddata.paths import (
 )
 from kb.linkeddata.rdf import serialize
 from kb.linkeddata.render import chrome
-from kb.linkeddata.vocabulary import curie, expand_curie
+from kb.namespaces import curie, expand_curie
+from kb.publication.link_index import IncomingIndex
+from kb.rdf import jsonld
 from kb.store import OxigraphStore
+from tests.support.linkcheck import crawl, page_links
 
 BASE = "https://w3id.org/mgi/"
 MGI = "https://w3id.org/mgi/def#"

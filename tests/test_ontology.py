@@ -9,8 +9,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kb.iris import MGI, ONTOLOGY_IRI, VANN
 from kb.model import Assessment, Domain
+from kb.namespaces import MGI, ONTOLOGY_IRI, VANN
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "mgi.ttl"
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -1,4 +1,4 @@
-"""Parsing MGI profile texts (kb.parse) against FORMAT.md.
+"""Parsing MGI profile texts (kb.parse.profile) against FORMAT.md.
 
 Three layers: the gold files in shared/profiles/gold reproduced field by field;
 the variants FORMAT.md allows, from the fixtures in tests/fixtures/profiles and
@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-import kb.parse
-from kb import profile_vocabulary as vocab
+import kb.parse.profile
 from kb.errors import ProfileParseError
 from kb.model import Assessment, Domain, Level, Profile
-from kb.parse import decode_profile, parse_profile, read_profile
+from kb.parse import vocabulary as vocab
+from kb.parse.profile import decode_profile, parse_profile, read_profile
 from kb.text import normalise, slugify
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -916,7 +916,7 @@ def test_short_name(paragraph: str, short_name: str | None) -> None:
 
 
 def test_parse_doctests() -> None:
-    results = doctest.testmod(kb.parse)
+    results = doctest.testmod(kb.parse.profile)
     assert results.attempted > 0
     assert results.failed == 0
 
@@ -1272,7 +1272,7 @@ def test_vocabulary_tables_are_unambiguous() -> None:
 
 
 def keyword_domain(heading: str) -> Domain | None:
-    """The §3 keyword fallback alone, written out independently of kb.parse."""
+    """The §3 keyword fallback alone, written out independently of kb.parse.profile."""
     matching = normalise(heading)
     for domain, groups in vocab.DOMAIN_KEYWORDS:
         if all(any(k in matching for k in group) for group in groups):

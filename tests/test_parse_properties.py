@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kb.errors import ProfileParseError
 from kb.model import Assessment, Domain, Profile
-from kb.parse import decode_profile, parse_profile
+from kb.parse.profile import decode_profile, parse_profile
 
 PROFILES = Path(__file__).resolve().parents[2] / "shared" / "profiles"
 BASES = [path.read_text(encoding="utf-8") for path in sorted(PROFILES.glob("*.txt"))]

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import KnowledgeGraph
 
-from kb.stats import QUERIES, STATISTICS_GRAPH, statistics_quads
+from kb.publication.statistics import QUERIES, STATISTICS_GRAPH, statistics_quads
 from kb.store import OxigraphStore, StoreLayout
 from kb.store.layout import STATISTICS_NQ
 

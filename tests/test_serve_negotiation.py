@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.serve.negotiation import (
+from kb.http.negotiation import (
     OFFERS,
     ResultKind,
     choose,

@@ -54,7 +54,7 @@ def test_access_log_has_request_id_and_query_time(server: Server) -> None:
         records = [
             json.loads(line.split(" ", 1)[1])
             for line in server.log_text().splitlines()
-            if line.startswith("kb.serve.access ")
+            if line.startswith("kb.endpoint.access ")
         ]
         mine = [r for r in records if r["request_id"] == "trace-42"]
         if mine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.endpoint.protocol import QueryRequest, media_type_of, read_query_request
 from kb.errors import (
     ProtocolError,
     QueryRefusedError,
@@ -11,7 +12,6 @@ from kb.errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from kb.serve.protocol import QueryRequest, media_type_of, read_query_request
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -9,7 +9,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kb.serve.rowcap import close_json, row_limiter, with_leading_json_note
+from kb.endpoint.rowcap import close_json, row_limiter, with_leading_json_note
 
 FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

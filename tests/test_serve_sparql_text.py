@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.sparql_text import QueryForm, analyse, error_position
+from kb.sparql.text import QueryForm, analyse, error_position
 
 CASES = [
     ("SELECT * WHERE { ?s ?p ?o }", QueryForm.SELECT, False, False, ()),

@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from kb.errors import ShapeLoadError
-from kb.iris import MGI
+from kb.namespaces import MGI
 from kb.validate import SHAPES_NS, ValidationReport, load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,8 @@ PLAN = f"{ID}instrument/plan-de-desarrollo-municipal-2020-2023"
 BUCARAMANGA = f"{ID}place/bucaramanga"
 SANTANDER = f"{ID}place/santander"
 ORPHAN = f"{ID}finding/bucaramanga-2022/2#mention-9"
-# Build-time statistics (kb/stats.py): two count cells and the co-mention of valid.ttl.
+# Build-time statistics (kb/publication/statistics.py): two count cells and the
+# co-mention of valid.ttl.
 STATS = "https://w3id.org/mgi/graph/statistics#"
 PROFILE_CELL = f"{STATS}profile/bucaramanga-2022/1/well-developed"
 ORG_CELL = f"{STATS}org/secretaria-de-desarrollo-social/1/well-developed"
@@ -392,7 +393,7 @@ CASES: list[Case] = [
          w(BUCARAMANGA, CONTAINED_IN_PLUS, S["City-country"], "QualifiedMinCount")),
     case("city-in-region-without-country", drop("place:santander", "schema:containedInPlace"),
          w(BUCARAMANGA, CONTAINED_IN_PLUS, S["City-country"], "QualifiedMinCount")),
-    # --- statistics: finding count cells (kb/stats.py) ---------------------------
+    # --- statistics: finding count cells (kb/publication/statistics.py) ---------------------------
     case("count-cell-number-missing", drop(PC, "mgi:findingCount"),
          v(PROFILE_CELL, MGI.findingCount, S["FindingCount-findingCount"], "MinCount")),
     case("count-cell-number-two", add(f"{PC} mgi:findingCount 3 ."),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.serve.service import MEMORY_PER_NQUADS_BYTE, physical_memory, store_mode_for
+from kb.endpoint.service import MEMORY_PER_NQUADS_BYTE, physical_memory, store_mode_for
 from kb.settings import Settings, usable_cores
 from tests.conftest import KnowledgeGraph
 
@@ -63,13 +63,13 @@ def test_cores_are_the_ones_this_process_may_use() -> None:
 def test_a_served_build_gets_the_mode_chosen_for_its_size(
     knowledge_graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kb.serve.service import DatasetVersion
+    from kb.endpoint.service import DatasetVersion
 
     settings = Settings(store=knowledge_graph.root, store_mode="auto", workers=2)
     roomy = DatasetVersion.current(settings)
     assert roomy.mode == "memory"
     assert Path(roomy.worker_path).name == "dataset.nq"
-    monkeypatch.setattr("kb.serve.service.physical_memory", lambda: 1 << 20)  # 1 MiB
+    monkeypatch.setattr("kb.endpoint.service.physical_memory", lambda: 1 << 20)  # 1 MiB
     cramped = DatasetVersion.current(settings)
     assert cramped.mode == "disk"
     assert Path(cramped.worker_path).name == "store"

@@ -11,7 +11,7 @@ import pytest
 
 from kb.errors import ProfileParseError
 from kb.model import Assessment, Domain, EntityKind, Level
-from kb.synth import (
+from kb.synth.generator import (
     DEFAULT_POOLS,
     SyntheticProfile,
     SynthPoolError,
@@ -310,7 +310,7 @@ def test_missing_pool_file_is_a_pool_error(tmp_path: Path) -> None:
 
 
 def test_parser_reads_every_profile_as_generated(tmp_path: Path, pools: SynthPools) -> None:
-    parse = pytest.importorskip("kb.parse")
+    parse = pytest.importorskip("kb.parse.profile")
     problems: list[str] = []
     paths = write_synthetic_profiles(tmp_path, count=60, seed=SEED, pools=pools)
     expected = list(iter_synthetic_profiles(60, SEED, pools))

@@ -47,7 +47,7 @@ def kb_build(profiles: Path, store: Path) -> None:
 
 
 def worker_pids(server_pid: int) -> set[int]:
-    """Live query workers of a server (children running kb.serve.worker)."""
+    """Live query workers of a server (children running kb.endpoint.worker)."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -59,7 +59,7 @@ def worker_pids(server_pid: int) -> set[int]:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         state = stat.rsplit(")", 1)[1].split()[0]
-        if parent == server_pid and b"kb.serve.worker" in cmdline and state != "Z":
+        if parent == server_pid and b"kb.endpoint.worker" in cmdline and state != "Z":
             pids.add(int(entry.name))
     return pids
 
@@ -73,7 +73,7 @@ def two_profile_sets(tmp_path: Path) -> tuple[Path, Path]:
     real = REPO / "data" / "profiles" / "bucaramanga-2022.txt"
     shutil.copy(real, old)
     shutil.copy(real, new)
-    from kb.synth import write_synthetic_profiles
+    from kb.synth.generator import write_synthetic_profiles
 
     write_synthetic_profiles(new, count=2, seed=11)
     return old, new

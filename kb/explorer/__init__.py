@@ -1,6 +1,6 @@
 """The institution-centric explorer: pages under `/explore`, its JSON API under `/api`.
 
-`router` carries both; `kb.serve.app.create_app` includes it. Every page and
+`router` carries both; `kb.web.app.create_app` includes it. Every page and
 API answer comes from SPARQL queries (`queries.py`) run on the endpoint's
 worker pool (`runner.py`).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kb.api.routes import router as api_router
+from kb.explorer.api import router as api_router
 from kb.explorer.routes import router as pages_router
 
 router = APIRouter()

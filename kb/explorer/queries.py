@@ -83,7 +83,7 @@ LIMIT $limit""",
 )
 
 # The same, with each institution's number of findings read from the build-time
-# statistics graph (kb.stats: `<org> mgi:findingCount ?n`) instead of counted here.
+# statistics graph (kb.publication.statistics: `<org> mgi:findingCount ?n`) instead of counted here.
 SEARCH_INSTITUTIONS_STATS = Query(
     "search-institutions",
     "Institutions whose name or acronym matches the search (counts from the statistics graph)",
@@ -212,7 +212,7 @@ ORDER BY $order
 LIMIT $limit OFFSET $offset""",
 )
 
-# The same, with the counts read from the build-time statistics graph (kb.stats:
+# The same, with the counts read from the build-time statistics graph (kb.publication.statistics:
 # `<org> mgi:findingCount ?n ; mgi:profileCount ?p ; mgi:domainCount ?d`, written for
 # every institution some finding mentions) instead of aggregated over every finding.
 INSTITUTIONS_ALL_STATS = Query(
@@ -328,7 +328,8 @@ INSTITUTION_COUNT_PROPERTY: dict[str, Raw] = {
     "domains": Raw("mgi:domainCount"),
 }
 
-# Whether the build wrote its statistics graph (a build made before kb.stats has none).
+# Whether the build wrote its statistics graph (builds older than
+# kb.publication.statistics have none).
 STATISTICS_PRESENT = Query(
     "statistics-present",
     "Does the store hold the build-time statistics graph?",
@@ -562,7 +563,7 @@ INSTITUTION_COMENTION_COUNT = Query(
 }""",
 )
 
-# The same two, from the statistics graph's co-mention pairs (kb.stats: a
+# The same two, from the statistics graph's co-mention pairs (kb.publication.statistics: a
 # mgi:CoMention counts the findings naming both of its two institutions).
 INSTITUTION_COMENTIONS_STATS = Query(
     "institution-co-mentions",

@@ -17,7 +17,7 @@ from kb.errors import KbError
 from kb.explorer import queries
 from kb.explorer.models import Page
 from kb.explorer.web import STATIC, ExplorerDep, page_params, render, render_error, request_language
-from kb.iris import PREFIXES
+from kb.namespaces import PREFIXES
 
 router = APIRouter(include_in_schema=False)
 

@@ -19,11 +19,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kb.endpoint.pool import Job
 from kb.errors import QueryEvaluationError, StoreUnavailableError
-from kb.serve.pool import Job
 
 JSON_RESULTS = "application/sparql-results+json"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,6 @@ from kb.explorer import queries
 from kb.explorer.models import (
     Cell,
     CoMention,
-    CompareColumn,
-    Comparison,
     Concept,
     Edge,
     Finding,
@@ -30,28 +28,28 @@ from kb.explorer.models import (
     InstitutionAbout,
     InstitutionDetail,
     InstitutionHit,
-    InstitutionInvolved,
     InstitutionRow,
     Instrument,
     Mention,
     Page,
-    PlaceDetail,
     PlaceHit,
-    PlaceRow,
-    ProfileDetail,
-    ProfileSummary,
     Ref,
     SearchResults,
     Totals,
 )
+from kb.explorer.places import PlaceViews
+from kb.explorer.rows import (
+    WELL_DEVELOPED,
+    int_of,
+    text_of,
+)
 from kb.explorer.runner import QueryRunner, Row, Value
-from kb.explorer.sparql import Raw, literal
+from kb.explorer.sparql import literal
 from kb.explorer.text import is_slug, search_pattern, split_finding_id
-from kb.iris import MGI
 from kb.linkeddata.i18n import pick
-from kb.stats import STATISTICS_GRAPH
+from kb.namespaces import MGI
+from kb.publication.statistics import STATISTICS_GRAPH
 
-WELL_DEVELOPED = str(MGI.WellDeveloped)
 POTENTIAL = str(MGI.PotentialForDevelopment)
 SCHEMES = {
     "domains": str(MGI.Domains),
@@ -63,7 +61,6 @@ MAX_PAGE = 200
 NETWORK_NODES = 14
 CO_MENTIONS_SHOWN = 30
 INSTRUMENTS_SHOWN = 50
-MAX_COMPARE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,25 +93,7 @@ class Vocabulary:
         return None
 
 
-def _s(row: Row, name: str) -> str | None:
-    value = row.get(name)
-    return value.value if value is not None else None
-
-
-def _i(row: Row, name: str) -> int:
-    value = row.get(name)
-    return value.as_int() if value is not None else 0
-
-
-def _f(row: Row, name: str) -> float | None:
-    value = row.get(name)
-    try:
-        return value.as_float() if value is not None else None
-    except ValueError:
-        return None
-
-
-class Explorer:
+class Explorer(PlaceViews):
     """The explorer's read operations over one dataset (base IRI, query runner)."""
 
     def __init__(self, runner: QueryRunner, base_iri: str) -> None:
@@ -143,7 +122,7 @@ class Explorer:
         return ox.NamedNode(f"{self.base}{STATISTICS_GRAPH}")
 
     async def has_statistics(self) -> bool:
-        """Whether the build's statistics graph (kb.stats) is in the store.
+        """Whether the build's statistics graph (kb.publication.statistics) is in the store.
 
         One small query, answered from the runner's cache for the rest of the
         dataset version; without the graph, counts are aggregated over the findings.
@@ -158,9 +137,9 @@ class Explorer:
         answer = await self.runner.select(queries.VOCABULARY.bind())
         concepts: dict[str, tuple[str, str, dict[str, str]]] = {}
         for row in answer.rows:
-            iri = _s(row, "concept") or ""
+            iri = text_of(row, "concept") or ""
             labels = concepts.setdefault(
-                iri, (_s(row, "scheme") or "", _s(row, "notation") or "", {})
+                iri, (text_of(row, "scheme") or "", text_of(row, "notation") or "", {})
             )[2]
             label = row.get("label")
             if label is not None:
@@ -180,7 +159,7 @@ class Explorer:
     async def home(self, service: Any) -> tuple[HomeStats, str]:
         query = queries.HOME_COUNTS.bind()
         answer = await self.runner.select(query)
-        counts = {_s(r, "what"): _i(r, "n") for r in answer.rows}
+        counts = {text_of(r, "what"): int_of(r, "n") for r in answer.rows}
         stats = getattr(service, "stats", None)
         dataset = getattr(service, "dataset", None)
         home = HomeStats(
@@ -219,16 +198,16 @@ class Explorer:
             institutions=[
                 InstitutionHit(
                     institution=self._ref_required(r, "org", "org", "label"),
-                    matched=_s(r, "matched") or "",
-                    jurisdiction=_s(r, "jurisdiction"),
-                    findings=_i(r, "findings"),
+                    matched=text_of(r, "matched") or "",
+                    jurisdiction=text_of(r, "jurisdiction"),
+                    findings=int_of(r, "findings"),
                 )
                 for r in orgs.rows
             ],
             places=[
                 PlaceHit(
                     place=self._ref_required(r, "place", "place", "label"),
-                    profiles=_i(r, "profiles"),
+                    profiles=int_of(r, "profiles"),
                 )
                 for r in places.rows
             ],
@@ -246,14 +225,14 @@ class Explorer:
         return [vocab, *answers]
 
     def _ref_required(self, row: Row, var: str, kind: str, label: str) -> Ref:
-        iri = _s(row, var) or ""
-        return Ref(iri=iri, id=self.ident(iri, kind), label=_s(row, label))
+        iri = text_of(row, var) or ""
+        return Ref(iri=iri, id=self.ident(iri, kind), label=text_of(row, label))
 
     def _finding(self, row: Row, vocab: Vocabulary, lang: str) -> Finding:
-        iri = _s(row, "finding") or ""
+        iri = text_of(row, "finding") or ""
         text = row.get("text") or Value("literal", "")
         spans = []
-        for pair in (_s(row, "spans") or "").split():
+        for pair in (text_of(row, "spans") or "").split():
             start, _, end = pair.partition(":")
             if start.isdigit() and end.isdigit():
                 spans.append((int(start), int(end)))
@@ -262,12 +241,12 @@ class Explorer:
             id=self.ident(iri, "finding") or iri,
             text=text.value,
             lang=text.lang,
-            domain=vocab.concept(_s(row, "domain") or "", lang),
-            assessment=vocab.concept(_s(row, "assessment") or "", lang),
-            position=_i(row, "position"),
+            domain=vocab.concept(text_of(row, "domain") or "", lang),
+            assessment=vocab.concept(text_of(row, "assessment") or "", lang),
+            position=int_of(row, "position"),
             profile=self._ref_required(row, "profile", "profile", "profileLabel"),
-            place=self.ref(_s(row, "place"), "place", _s(row, "placeLabel")),
-            issued=_s(row, "issued"),
+            place=self.ref(text_of(row, "place"), "place", text_of(row, "placeLabel")),
+            issued=text_of(row, "issued"),
             spans=sorted(spans),
         )
 
@@ -317,14 +296,16 @@ class Explorer:
         rows, total = await self.runner.select_many(texts["institutions"], texts["total"])
         items = [
             InstitutionRow(
-                iri=_s(r, "org") or "",
-                id=self.ident(_s(r, "org"), "org"),
-                label=_s(r, "label"),
-                type=vocab.concept(_s(r, "type") or "", lang) if r.get("type") else None,
-                jurisdiction=self.ref(_s(r, "jurisdiction"), "place", _s(r, "jurisdictionLabel")),
-                findings=_i(r, "findings"),
-                profiles=_i(r, "profiles"),
-                domains=_i(r, "domains"),
+                iri=text_of(r, "org") or "",
+                id=self.ident(text_of(r, "org"), "org"),
+                label=text_of(r, "label"),
+                type=vocab.concept(text_of(r, "type") or "", lang) if r.get("type") else None,
+                jurisdiction=self.ref(
+                    text_of(r, "jurisdiction"), "place", text_of(r, "jurisdictionLabel")
+                ),
+                findings=int_of(r, "findings"),
+                profiles=int_of(r, "profiles"),
+                domains=int_of(r, "domains"),
             )
             for r in rows.rows
         ]
@@ -351,8 +332,8 @@ class Explorer:
                     **common, statistics=statistics, count=count, rows=rows
                 )
             )
-            lowest = _i(floor.first(), "lowest")
-            if _i(floor.first(), "ranked") >= rows and lowest > 0:
+            lowest = int_of(floor.first(), "lowest")
+            if int_of(floor.first(), "ranked") >= rows and lowest > 0:
                 return queries.INSTITUTIONS_TOP_STATS.bind(
                     **common, **page, statistics=statistics, count=count, floor=lowest
                 )
@@ -402,21 +383,25 @@ class Explorer:
         top = answers["co_mentions"].rows[:NETWORK_NODES]
         edges: list[Edge] = []
         if len(top) > 1:
-            nodes = [ox.NamedNode(_s(r, "other") or "") for r in top]
+            nodes = [ox.NamedNode(text_of(r, "other") or "") for r in top]
             texts["network"] = queries.INSTITUTION_NETWORK_EDGES.bind(org=org, nodes=nodes)
             network = await self.runner.select(texts["network"])
             edges = [
-                Edge(a=_s(r, "a") or "", b=_s(r, "b") or "", shared_findings=_i(r, "shared"))
+                Edge(
+                    a=text_of(r, "a") or "",
+                    b=text_of(r, "b") or "",
+                    shared_findings=int_of(r, "shared"),
+                )
                 for r in network.rows
             ]
         totals_row = answers["totals"].first()
         return InstitutionDetail(
             about=about,
             totals=Totals(
-                findings=_i(totals_row, "findings"),
-                profiles=_i(totals_row, "profiles"),
-                places=_i(totals_row, "places"),
-                domains=_i(totals_row, "domains"),
+                findings=int_of(totals_row, "findings"),
+                profiles=int_of(totals_row, "profiles"),
+                places=int_of(totals_row, "places"),
+                domains=int_of(totals_row, "domains"),
             ),
             chart=self._cells(answers["chart"].rows, vocab, lang),
             findings=Page[Finding](
@@ -427,11 +412,11 @@ class Explorer:
             ),
             instruments=[
                 Instrument(
-                    iri=_s(r, "instrument") or "",
-                    title=_s(r, "title"),
-                    type=vocab.concept(_s(r, "type") or "", lang) if r.get("type") else None,
-                    issued=_s(r, "issued"),
-                    shared_findings=_i(r, "shared"),
+                    iri=text_of(r, "instrument") or "",
+                    title=text_of(r, "title"),
+                    type=vocab.concept(text_of(r, "type") or "", lang) if r.get("type") else None,
+                    issued=text_of(r, "issued"),
+                    shared_findings=int_of(r, "shared"),
                     issued_by_this=bool(r.get("creator") and r["creator"].as_bool()),
                 )
                 for r in answers["instruments"].rows
@@ -443,7 +428,7 @@ class Explorer:
                 items=[
                     CoMention(
                         institution=self._ref_required(r, "other", "org", "label"),
-                        shared_findings=_i(r, "shared"),
+                        shared_findings=int_of(r, "shared"),
                     )
                     for r in answers["co_mentions"].rows
                 ],
@@ -457,14 +442,14 @@ class Explorer:
     ) -> InstitutionAbout:
         fields: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
-            fields[_s(row, "field") or ""].append(row)
+            fields[text_of(row, "field") or ""].append(row)
         if not fields.get("type"):
             raise ResourceNotFoundError(f"no institution with the id {ident!r}")
 
         def labelled(name: str, kind: str) -> list[Ref]:
             by_iri: dict[str, dict[str, str]] = {}
             for row in fields.get(name, []):
-                labels = by_iri.setdefault(_s(row, "value") or "", {})
+                labels = by_iri.setdefault(text_of(row, "value") or "", {})
                 label = row.get("valueLabel")
                 if label is not None:
                     labels[label.lang] = label.value
@@ -474,7 +459,7 @@ class Explorer:
             return sorted(refs, key=lambda r: (r.label or r.iri).lower())
 
         def texts(name: str) -> list[str]:
-            return sorted({_s(r, "value") or "" for r in fields.get(name, [])})
+            return sorted({text_of(r, "value") or "" for r in fields.get(name, [])})
 
         types = labelled("classification", "")
         jurisdictions = labelled("jurisdiction", "place")
@@ -498,199 +483,13 @@ class Explorer:
     def _cells(self, rows: list[Row], vocab: Vocabulary, lang: str) -> list[Cell]:
         return [
             Cell(
-                domain=vocab.concept(_s(r, "domain") or "", lang),
-                assessment=vocab.concept(_s(r, "assessment") or "", lang),
-                findings=_i(r, "findings"),
-                profiles=_i(r, "profiles") if r.get("profiles") else None,
+                domain=vocab.concept(text_of(r, "domain") or "", lang),
+                assessment=vocab.concept(text_of(r, "assessment") or "", lang),
+                findings=int_of(r, "findings"),
+                profiles=int_of(r, "profiles") if r.get("profiles") else None,
             )
             for r in rows
         ]
-
-    # --- places, profiles, comparison -----------------------------------------------------
-    async def places(
-        self, *, sort: str = "name", descending: bool = False, limit: int = 50, offset: int = 0
-    ) -> tuple[Page[PlaceRow], dict[str, str]]:
-        if sort not in queries.PLACE_ORDER:
-            raise ProtocolError(f"cannot sort by {sort!r}; one of {sorted(queries.PLACE_ORDER)}")
-        order: Raw = queries.PLACE_ORDER[sort][1 if descending else 0]
-        texts = {
-            "places": queries.PLACES.bind(order=order, limit=limit, offset=offset),
-            "total": queries.PLACES_COUNT.bind(),
-        }
-        rows, total = await self.runner.select_many(*texts.values())
-        items = [
-            PlaceRow(
-                iri=_s(r, "place") or "",
-                id=self.ident(_s(r, "place"), "place"),
-                label=_s(r, "label"),
-                kind=(_s(r, "kind") or "").rsplit("/", 1)[-1] or None,
-                country=self.ref(_s(r, "country"), "place", _s(r, "countryLabel")),
-                latitude=_f(r, "latitude"),
-                longitude=_f(r, "longitude"),
-                profiles=_i(r, "profiles"),
-                findings=_i(r, "findings"),
-            )
-            for r in rows.rows
-        ]
-        return Page[PlaceRow](total=total.count(), limit=limit, offset=offset, items=items), texts
-
-    async def place(self, ident: str, *, lang: str) -> PlaceDetail:
-        place = self.iri("place", ident)
-        texts = {
-            "about": queries.PLACE_ABOUT.bind(place=place),
-            "profiles": queries.PLACE_PROFILES.bind(place=place),
-        }
-        about, profiles = await self.runner.select_many(*texts.values())
-        fields: dict[str, list[Row]] = defaultdict(list)
-        for row in about.rows:
-            fields[_s(row, "field") or ""].append(row)
-        if not fields.get("kind") and not profiles.rows:
-            raise ResourceNotFoundError(f"no place with the id {ident!r}")
-        names = {r["value"].lang: r["value"].value for r in fields.get("name", [])}
-        labels = {r["value"].lang: r["value"].value for r in fields.get("label", [])}
-        kinds = [(_s(r, "value") or "").rsplit("/", 1)[-1] for r in fields.get("kind", [])]
-        summaries: dict[str, ProfileSummary] = {}
-        for row in profiles.rows:
-            iri = _s(row, "profile") or ""
-            summary = summaries.setdefault(
-                iri,
-                ProfileSummary(
-                    profile=Ref(iri=iri, id=self.ident(iri, "profile")),
-                    issued=_s(row, "issued"),
-                    title=_s(row, "title"),
-                    well_developed=0,
-                    potential=0,
-                ),
-            )
-            if _s(row, "assessment") == WELL_DEVELOPED:
-                summary.well_developed = _i(row, "findings")
-            else:
-                summary.potential += _i(row, "findings")
-        within: dict[str, Ref] = {}
-        for row in fields.get("within", []):
-            iri = _s(row, "value") or ""
-            within.setdefault(
-                iri, Ref(iri=iri, id=self.ident(iri, "place"), label=_s(row, "valueLabel"))
-            )
-        return PlaceDetail(
-            iri=place.value,
-            id=ident,
-            label=pick(names, lang) or pick(labels, lang) or ident,
-            kind=next((k for k in kinds if k in ("City", "Country")), kinds[0] if kinds else None),
-            latitude=_f(fields["latitude"][0], "value") if fields.get("latitude") else None,
-            longitude=_f(fields["longitude"][0], "value") if fields.get("longitude") else None,
-            within=list(within.values()),
-            profiles=list(summaries.values()),
-            sparql=texts,
-        )
-
-    async def profile(self, ident: str, *, lang: str) -> ProfileDetail:
-        profile = self.iri("profile", ident)
-        texts = {
-            "about": queries.PROFILE_ABOUT.bind(profile=profile),
-            "chart": queries.PROFILE_CHART.bind(profile=profile),
-            "findings": queries.PROFILE_FINDINGS.bind(profile=profile),
-            "mentions": queries.PROFILE_MENTIONS.bind(profile=profile),
-            "institutions": queries.PROFILE_INSTITUTIONS.bind(profile=profile, limit=15),
-        }
-        vocab, about, chart, findings, mentions, institutions = await self._with_vocabulary(
-            *texts.values()
-        )
-        fields: dict[str, list[Row]] = defaultdict(list)
-        for row in about.rows:
-            fields[_s(row, "field") or ""].append(row)
-        if not fields.get("place"):
-            raise ResourceNotFoundError(f"no profile with the id {ident!r}")
-        titles = {r["value"].lang: r["value"].value for r in fields.get("title", [])}
-        place_row = fields["place"][0]
-        place = self.ref(_s(place_row, "value"), "place", _s(place_row, "valueLabel"))
-        country_row = fields["country"][0] if fields.get("country") else None
-        by_finding: dict[str, list[Mention]] = defaultdict(list)
-        for row in mentions.rows:
-            target_iri = _s(row, "target") or ""
-            is_org = bool(row.get("isOrg") and row["isOrg"].as_bool())
-            kind = "institution" if is_org else "instrument"
-            target = Ref(
-                iri=target_iri,
-                id=self.ident(target_iri, "org" if is_org else "instrument"),
-                label=_s(row, "targetLabel"),
-            )
-            mention = Mention(start=_i(row, "start"), end=_i(row, "end"), target=target, kind=kind)
-            finding_id = self.ident(_s(row, "finding"), "finding") or ""
-            if mention not in by_finding[finding_id]:
-                by_finding[finding_id].append(mention)
-        for listed in by_finding.values():
-            listed.sort(key=lambda m: (m.start, -m.end))
-        issued = _s(fields["issued"][0], "value") if fields.get("issued") else None
-        items = []
-        for row in findings.rows:
-            finding = self._finding(row, vocab, lang)
-            finding.profile = Ref(iri=profile.value, id=ident)
-            finding.place = place
-            finding.issued = issued
-            items.append(finding)
-        kinds = [(_s(r, "value") or "").rsplit("#", 1)[-1] for r in fields.get("kind", [])]
-        return ProfileDetail(
-            iri=profile.value,
-            id=ident,
-            title=pick(titles, lang),
-            titles=titles,
-            issued=issued,
-            language=_s(fields["language"][0], "value") if fields.get("language") else None,
-            kind=kinds[0] if kinds else None,
-            source=_s(fields["source"][0], "value") if fields.get("source") else None,
-            place=place,
-            country=(
-                self.ref(_s(country_row, "value"), "place", _s(country_row, "valueLabel"))
-                if country_row
-                else None
-            ),
-            chart=self._cells(chart.rows, vocab, lang),
-            findings=items,
-            mentions=dict(by_finding),
-            institutions=[
-                InstitutionInvolved(
-                    institution=self._ref_required(r, "org", "org", "label"),
-                    findings=_i(r, "findings"),
-                    domains=_i(r, "domains"),
-                    well_developed=_i(r, "wellDeveloped"),
-                )
-                for r in institutions.rows
-            ],
-            sparql=texts,
-        )
-
-    async def compare(self, place_ids: list[str], *, lang: str) -> Comparison:
-        unique = list(dict.fromkeys(place_ids))
-        if not 1 <= len(unique) <= MAX_COMPARE:
-            raise ProtocolError(f"compare between 1 and {MAX_COMPARE} places (place=…&place=…)")
-        places = [self.iri("place", p) for p in unique]
-        texts = {"compare": queries.COMPARE.bind(places=places)}
-        vocab, answer = await self._with_vocabulary(texts["compare"])
-        columns: dict[str, CompareColumn] = {}
-        for row in answer.rows:
-            profile_iri = _s(row, "profile") or ""
-            column = columns.get(profile_iri)
-            if column is None:
-                column = columns[profile_iri] = CompareColumn(
-                    place=self._ref_required(row, "place", "place", "placeLabel"),
-                    profile=Ref(iri=profile_iri, id=self.ident(profile_iri, "profile")),
-                    issued=_s(row, "issued"),
-                    cells={},
-                    total=0,
-                )
-            assessment = vocab.concept(_s(row, "assessment") or "", lang).code
-            key = f"{_s(row, 'notation')}/{assessment}"
-            column.cells[key] = column.cells.get(key, 0) + _i(row, "findings")
-            column.total += _i(row, "findings")
-        found = {c.place.id for c in columns.values()}
-        return Comparison(
-            domains=vocab.scheme("domains", lang),
-            assessments=vocab.scheme("assessments", lang),
-            columns=list(columns.values()),
-            missing=[p for p in unique if p not in found],
-            sparql=texts,
-        )
 
     # --- one finding ----------------------------------------------------------------------
     async def finding(self, ident: str, *, lang: str) -> FindingDetail:
@@ -710,14 +509,14 @@ class Explorer:
         items = []
         for m in mentions.rows:
             is_org = bool(m.get("isOrg") and m["isOrg"].as_bool())
-            target_iri = _s(m, "target") or ""
+            target_iri = text_of(m, "target") or ""
             mention = Mention(
-                start=_i(m, "start"),
-                end=_i(m, "end"),
+                start=int_of(m, "start"),
+                end=int_of(m, "end"),
                 target=Ref(
                     iri=target_iri,
                     id=self.ident(target_iri, "org" if is_org else "instrument"),
-                    label=_s(m, "targetLabel"),
+                    label=text_of(m, "targetLabel"),
                 ),
                 kind="institution" if is_org else "instrument",
             )
@@ -725,7 +524,7 @@ class Explorer:
                 items.append(mention)
         return FindingDetail(
             finding=self._finding(row, vocab, lang),
-            years=sorted((_s(row, "years") or "").split()),
+            years=sorted((text_of(row, "years") or "").split()),
             mentions=items,
             sparql=texts,
         )

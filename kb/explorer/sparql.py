@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kb.iris import PREFIXES
+from kb.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.Literal
 

@@ -26,12 +26,12 @@ from kb.explorer.models import Mention
 from kb.explorer.runner import QueryRunner
 from kb.explorer.services import Explorer
 from kb.explorer.text import year_of
+from kb.http.errors import status_and_code
 from kb.linkeddata.highlight import Span, highlight
 from kb.linkeddata.i18n import LANGUAGE_NAMES, LANGUAGES
 from kb.linkeddata.paths import WORKBENCH, ServedLinker, Target
 from kb.linkeddata.render import Chrome, LanguageChoice, chrome
 from kb.linkeddata.site import licence_of_build
-from kb.serve.errors import status_and_code
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

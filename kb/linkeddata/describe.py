@@ -19,10 +19,11 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kb.errors import ResourceNotFoundError
-from kb.iris import MGI
 from kb.linkeddata import queries
-from kb.linkeddata.graph import TripleIndex
-from kb.linkeddata.index import IncomingIndex
+from kb.namespaces import MGI
+from kb.publication.link_index import IncomingIndex
+from kb.publication.statistics import derived_graph
+from kb.rdf.graph import TripleIndex
 
 PAGE_SIZE = 25
 FINDING = str(MGI.Finding)
@@ -83,7 +84,7 @@ def _construct(store: QueryableStore, sparql: str, **bound: ox.NamedNode) -> lis
 
 def _skip(base: str | None) -> ox.NamedNode:
     # Without a base there are no aggregates to leave out: bind a graph that never exists.
-    return queries.derived_graph(base) if base else ox.NamedNode("urn:kb:no-graph")
+    return derived_graph(base) if base else ox.NamedNode("urn:kb:no-graph")
 
 
 def about(store: QueryableStore, iris: list[str]) -> list[ox.Triple]:

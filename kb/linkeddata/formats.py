@@ -11,7 +11,7 @@ from enum import Enum
 
 import pyoxigraph as ox
 
-from kb.serve.negotiation import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, MediaType, negotiate
+from kb.http.negotiation import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, MediaType, negotiate
 
 HTML = MediaType("text/html", ("application/xhtml+xml",), ("html",))
 

@@ -11,6 +11,11 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from kb.namespaces import MGI
+from kb.namespaces import SKOS as _SKOS
+
+_MGI = str(MGI)
+
 LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "pt")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -79,12 +84,10 @@ UI: dict[str, dict[str, str]] = tomllib.loads(
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
 _DCT = "http://purl.org/dc/terms/"
 _ORG = "http://www.w3.org/ns/org#"
 _SCHEMA = "https://schema.org/"
 _OWL = "http://www.w3.org/2002/07/owl#"
-_MGI = "https://w3id.org/mgi/def#"
 
 # Standard terms the pages show, in (en, es, fr, pt); the ontology labels its own terms.
 _TERMS: dict[str, tuple[str, str, str, str]] = {

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urlencode
 
-from kb.iris import MGI, ONTOLOGY_IRI
 from kb.linkeddata.formats import DocFormat
+from kb.namespaces import MGI, ONTOLOGY_IRI
 
 ONTOLOGY_NS = str(MGI)
 # Site paths that are pages (rendered per language); everything else is a file.

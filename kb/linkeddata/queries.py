@@ -7,7 +7,7 @@ paging numbers (validated `int`s) and `VALUES` lists of IRIs that come out of
 the store itself, written by pyoxigraph's own term serialiser (`values_block`).
 
 `?skip` names a graph the documents leave out: the build-time aggregates
-(`{base}graph/statistics`, written by `kb.stats` for analytic pages) are
+(`{base}graph/statistics`, written by `kb.publication.statistics` for analytic pages) are
 derived counts, not statements of the dataset, and are not in its dumps.
 """
 
@@ -80,11 +80,6 @@ ORDER BY (REPLACE(?doc, "[0-9]+$", "")) (STRLEN(?doc)) ?doc
          (REPLACE(?part, "[0-9]+$", "")) (STRLEN(?part)) ?part
 LIMIT %d OFFSET %d"""
 
-# Counted once per build (kb.linkeddata.index): links into every IRI, by property.
-INCOMING_COUNTS = """SELECT ?skip ?o ?p (COUNT(DISTINCT ?s) AS ?n)
-WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != ?skip && isIRI(?s) && isIRI(?o)) }
-GROUP BY ?skip ?o ?p"""
-
 # The members of some classes (VALUES of class IRIs), by label, for the list pages.
 MEMBERS_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?class { %s } ?s a ?class }"
 MEMBERS_PAGE = (
@@ -102,11 +97,6 @@ WHERE { ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix) && !CONTAINS(
 ORDER BY ?s"""
 
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
-
-
-def derived_graph(base: str) -> ox.NamedNode:
-    """The graph of build-time aggregates under `base`, which documents leave out."""
-    return ox.NamedNode(base + "graph/statistics")
 
 
 def values_block(iris: Iterable[str]) -> str:

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from kb.linkeddata import jsonld
 from kb.linkeddata.describe import Description
 from kb.linkeddata.formats import DocFormat
-from kb.linkeddata.vocabulary import ALL_PREFIXES, DCTERMS, FOAF, HYDRA, curie
+from kb.namespaces import ALL_PREFIXES, DCTERMS, FOAF, HYDRA, curie
+from kb.rdf import jsonld
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

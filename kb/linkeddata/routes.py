@@ -20,18 +20,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kb.catalog import DUMPS_DIR
+from kb.http.caching import entity_tag, not_modified, validators
+from kb.http.errors import error_response
+from kb.http.negotiation import negotiate
 from kb.linkeddata.formats import ALL_FORMATS, HTML, DocFormat, negotiate_format, split_extension
 from kb.linkeddata.i18n import LANGUAGES, choose_language
 from kb.linkeddata.paths import LIST_PAGES, ServedLinker
 from kb.linkeddata.render import STATIC
 from kb.linkeddata.site import NotFoundError, Site
-from kb.serve.caching import entity_tag, not_modified, validators
-from kb.serve.errors import error_response
-from kb.serve.negotiation import negotiate
 from kb.settings import Settings
 from kb.store import StoreLayout
-from kb.store.layout import CURRENT
+from kb.store.layout import CURRENT, DUMPS_DIR
 
 router = APIRouter(tags=["linked data"])
 _GET = ["GET", "HEAD"]

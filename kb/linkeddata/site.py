@@ -17,35 +17,45 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kb.catalog import CATALOG_FILE, CHECKSUMS_FILE, DUMPS_DIR, STATISTICS_FILE, Statistics
-from kb.catalog import count_statistics as _count_statistics
 from kb.errors import ResourceNotFoundError, StoreUnavailableError
-from kb.iris import MGI, ONTOLOGY_IRI, ORG, SCHEMA
 from kb.linkeddata import queries
 from kb.linkeddata.describe import PageOutOfRangeError, about, describe, exists
 from kb.linkeddata.formats import ALL_FORMATS, DocFormat
-from kb.linkeddata.graph import TripleIndex
 from kb.linkeddata.i18n import LANGUAGE_NAMES, LANGUAGES, pick, ui
-from kb.linkeddata.index import IncomingIndex
 from kb.linkeddata.paths import IriSpace, Linker, Target, explorer_path
 from kb.linkeddata.rdf import document_metadata, serialize
 from kb.linkeddata.render import Chrome, Licence, alternates_for, chrome, licence_of, render
 from kb.linkeddata.views import Labeller, LinkView, PagerView, resource_view
-from kb.linkeddata.vocabulary import (
+from kb.linkeddata.vocabulary import Vocabulary
+from kb.namespaces import (
     ALL_PREFIXES,
     DCTERMS,
     FOAF,
+    MGI,
+    ONTOLOGY_IRI,
+    ORG,
     OWL,
     RDFS,
+    SCHEMA,
     SD,
     SPDX,
-    Vocabulary,
     curie,
     expand_curie,
 )
+from kb.publication.catalog import Statistics
+from kb.publication.catalog import count_statistics as _count_statistics
+from kb.publication.link_index import IncomingIndex
+from kb.rdf.graph import TripleIndex
 from kb.settings import Settings
 from kb.store import OxigraphStore, StoreLayout, open_store
-from kb.store.layout import DATASET_FILE, STORE_DIR
+from kb.store.layout import (
+    CATALOG_FILE,
+    CHECKSUMS_FILE,
+    DATASET_FILE,
+    DUMPS_DIR,
+    STATISTICS_FILE,
+    STORE_DIR,
+)
 
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"

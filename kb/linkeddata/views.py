@@ -13,15 +13,14 @@ from typing import Any
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from kb.iris import MGI, ORG, SCHEMA
 from kb.linkeddata.describe import Description, IncomingGroup
-from kb.linkeddata.graph import RDF_TYPE, TripleIndex
 from kb.linkeddata.highlight import Span, highlight
 from kb.linkeddata.i18n import pick_tagged, term_label
 from kb.linkeddata.paths import IriSpace, Linker, Target
-from kb.linkeddata.vocabulary import DCTERMS, OWL, RDFS, SKOS, Vocabulary, curie
+from kb.linkeddata.vocabulary import Vocabulary
+from kb.namespaces import DCTERMS, MGI, ORG, OWL, RDFS, SCHEMA, SKOS, XSD, curie
+from kb.rdf.graph import RDF_TYPE, TripleIndex
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 FINDING = str(MGI.Finding)
 MENTION = str(MGI.Mention)
 WELL_DEVELOPED = str(MGI.WellDeveloped)

@@ -7,54 +7,14 @@ the ontology graph of the build); standard terms it reuses get the labels of
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kb.iris import MGI, ONTOLOGY_IRI, PREFIXES
-from kb.linkeddata.graph import TripleIndex
 from kb.linkeddata.i18n import inverse_label, pick, term_label
-
-FOAF = "http://xmlns.com/foaf/0.1/"
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-SPDX = "http://spdx.org/rdf/terms#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-# Everything the documents write: the project's prefixes plus the few that
-# only the linked-data layer uses (document metadata, paging, checksums).
-ALL_PREFIXES: dict[str, str] = {
-    **PREFIXES,
-    "foaf": FOAF,
-    "hydra": HYDRA,
-    "spdx": SPDX,
-    "sd": SD,
-    "vann": "http://purl.org/vocab/vann/",
-}
-_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-
-
-def curie(iri: str, prefixes: dict[str, str] = ALL_PREFIXES) -> str | None:
-    """`https://w3id.org/mgi/def#Finding` -> `mgi:Finding`; None when no prefix fits."""
-    for prefix, namespace in prefixes.items():
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if _LOCAL.fullmatch(local):
-                return f"{prefix}:{local}"
-    return None
-
-
-def expand_curie(text: str, prefixes: dict[str, str] = ALL_PREFIXES) -> str | None:
-    prefix, colon, local = text.partition(":")
-    if colon and prefix in prefixes and _LOCAL.fullmatch(local):
-        return prefixes[prefix] + local
-    return None
+from kb.namespaces import MGI, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, curie
+from kb.rdf.graph import TripleIndex
 
 
 @dataclass(frozen=True, slots=True)

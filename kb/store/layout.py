@@ -26,6 +26,12 @@ BUILDS = "builds"
 STORE_DIR = "store"
 DATASET_FILE = "dataset.nq"
 STATISTICS_NQ = "statistics.nq"
+# Written beside the store by kb.publication (dumps, catalogue, statistics, link index).
+DUMPS_DIR = "dumps"
+CATALOG_FILE = "catalog.ttl"
+STATISTICS_FILE = "statistics.json"
+CHECKSUMS_FILE = "SHA256SUMS"
+INDEX_FILE = "incoming.sqlite"
 KEEP_BUILDS = 3
 
 

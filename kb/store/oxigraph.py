@@ -9,7 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.errors import QuerySyntaxError, StoreError, StoreUnavailableError
-from kb.sparql_text import analyse
+from kb.sparql.text import analyse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 

@@ -30,7 +30,8 @@ from kb.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from kb.sparql_text import _TOKEN, QueryForm, analyse
+from kb.namespaces import XSD
+from kb.sparql.text import _TOKEN, QueryForm, analyse
 from kb.store.layout import DATASET_FILE, STATISTICS_NQ
 from kb.store.oxigraph import solution_rows
 
@@ -41,7 +42,6 @@ N_TRIPLES = "application/n-triples"
 BUILD_GRAPH = "graph/build"
 """Graph (under the base IRI) that names the build loaded last: the dataset version."""
 DCTERMS = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class SparqlStore:

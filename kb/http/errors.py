@@ -1,0 +1,124 @@
+"""Typed errors -> HTTP: one table, one body shape.
+
+Every error answer is `{"error": code, "detail": message}` for clients that
+rank JSON first and the same as plain text otherwise; the code is stable.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kb.errors import (
+    KbError,
+    NotAcceptableError,
+    ProtocolError,
+    QueryEvaluationError,
+    QueryRefusedError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    RequestTooLargeError,
+    ResourceNotFoundError,
+    ServiceOverloadedError,
+    StoreUnavailableError,
+    UnsupportedMediaTypeError,
+    UriTooLongError,
+)
+from kb.http.negotiation import prefers_json
+from kb.sparql.text import error_position
+
+# Most specific class first: the first match decides.
+ERROR_TABLE: list[tuple[type[KbError], int, str]] = [
+    (QuerySyntaxError, 400, "query_syntax"),
+    (RequestTooLargeError, 413, "request_too_large"),
+    (UriTooLongError, 414, "uri_too_long"),
+    (UnsupportedMediaTypeError, 415, "unsupported_media_type"),
+    (NotAcceptableError, 406, "not_acceptable"),
+    (ProtocolError, 400, "bad_request"),
+    (QueryRefusedError, 403, "query_refused"),
+    (QueryTimeoutError, 504, "query_timeout"),
+    (ServiceOverloadedError, 503, "overloaded"),
+    (StoreUnavailableError, 503, "store_unavailable"),
+    (ResourceNotFoundError, 404, "not_found"),
+    (QueryEvaluationError, 500, "query_failed"),
+    (KbError, 500, "internal_error"),
+]
+
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+}
+
+
+def status_and_code(exc: KbError) -> tuple[int, str]:
+    for cls, status, code in ERROR_TABLE:
+        if isinstance(exc, cls):
+            return status, code
+    return 500, "internal_error"
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    accept = request.headers.get("accept")
+    all_headers = {"Vary": "Accept, Accept-Encoding", "Cache-Control": "no-store"}
+    all_headers.update(headers or {})
+    if prefers_json(accept):
+        body = {"error": code, "detail": detail, **(extra or {})}
+        return Response(
+            json.dumps(body, ensure_ascii=False).encode(),
+            status_code=status,
+            media_type="application/json",
+            headers=all_headers,
+        )
+    lines = [f"{status} {code}: {detail}"]
+    lines += [
+        f"{k}: {v if isinstance(v, str) else json.dumps(v)}" for k, v in (extra or {}).items()
+    ]
+    return Response(
+        ("\n".join(lines) + "\n").encode(),
+        status_code=status,
+        media_type="text/plain; charset=utf-8",
+        headers=all_headers,
+    )
+
+
+def kb_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KbError)
+    status, code = status_and_code(exc)
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, QuerySyntaxError):
+        position = error_position(str(exc))
+        if position:
+            extra = {"line": position[0], "column": position[1]}
+    if isinstance(exc, NotAcceptableError):
+        extra = {"supported": exc.supported}
+    if isinstance(exc, ServiceOverloadedError):
+        headers["Retry-After"] = "5"
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.error(code)
+    return error_response(request, status, code, str(exc), extra=extra, headers=headers)
+
+
+def http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.error(code)
+    return error_response(
+        request, exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {})
+    )

@@ -1,0 +1,97 @@
+"""`create_app(settings)`: the FastAPI application, and `run(settings)` for `kb serve`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from kb.endpoint.routes import router
+from kb.endpoint.service import EXPOSED_HEADERS, SparqlService
+from kb.errors import KbError
+from kb.explorer import router as explorer_router
+from kb.http.errors import http_error_handler, kb_error_handler
+from kb.http.metrics import Metrics
+from kb.http.middleware import PrefixMiddleware, RequestLogMiddleware
+from kb.linkeddata.routes import router as linked_data_router
+from kb.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    metrics = Metrics()
+    service = SparqlService(settings, metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.close()
+
+    app = FastAPI(
+        title="MGI Knowledge Graph SPARQL endpoint",
+        description="Read-only SPARQL 1.1 endpoint over the MGI knowledge graph.",
+        root_path=settings.root_path,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.service = service
+    app.state.metrics = metrics
+    app.include_router(router)
+    app.include_router(linked_data_router)  # /, /id/…, /doc/…, /def, /catalog, /dumps/…
+    app.include_router(explorer_router)  # /explore/…, /api/…
+    app.add_exception_handler(KbError, kb_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    # Added innermost first: gzip sits next to the routes, the request log outermost.
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=[
+            "Accept",
+            "Content-Type",
+            "If-None-Match",
+            "If-Modified-Since",
+            "X-Request-ID",
+        ],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86_400,
+    )
+    app.add_middleware(RequestLogMiddleware, metrics=metrics, log=settings.access_log)
+    if settings.root_path:
+        app.add_middleware(PrefixMiddleware, root_path=settings.root_path)
+    return app
+
+
+def run(settings: Settings) -> None:
+    """Serve until interrupted (uvicorn, one event loop, `settings.workers` query processes)."""
+    import uvicorn
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(name)s %(message)s")
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        root_path=settings.root_path,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        access_log=False,  # kb.endpoint.access logs every request, with its request id
+        server_header=False,
+        # Long GET queries must reach the 414 check instead of failing in the HTTP
+        # parser: h11 takes a size limit, httptools answers 400 on its own.
+        http="h11",
+        h11_max_incomplete_event_size=3 * settings.max_query_length + 16_384,
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run()
