@@ -52,8 +52,21 @@ class Assessment(Enum):
         return "WellDeveloped" if self is Assessment.WELL_DEVELOPED else "PotentialForDevelopment"
 
 
+class PlaceKind(Enum):
+    """What kind of place a profile assesses or a reference entry names (FORMAT.md §2.5)."""
+
+    COUNTRY = "country"
+    REGION = "region"  # a state, province, department or region inside a country
+    CITY = "city"
+
+    @property
+    def level(self) -> Level:
+        """A country is assessed by a national profile, a city or region by a local one."""
+        return Level.NATIONAL if self is PlaceKind.COUNTRY else Level.LOCAL
+
+
 class Level(Enum):
-    """Local (city) or national (country) profile."""
+    """Local (city or region) or national (country) profile."""
 
     LOCAL = "local"
     NATIONAL = "national"
@@ -94,6 +107,13 @@ class Profile:
     findings: tuple[Finding, ...]
     short_name: str | None = None  # "(en adelante, X)"
     source: str = ""  # file name the profile was read from
+    place_kind: PlaceKind | None = None  # None: the kind the level implies (city or country)
+
+    @property
+    def assessed_kind(self) -> PlaceKind:
+        if self.place_kind is not None:
+            return self.place_kind
+        return PlaceKind.CITY if self.level is Level.LOCAL else PlaceKind.COUNTRY
 
     @property
     def year(self) -> int:

@@ -17,11 +17,12 @@ from kb.model import (
     Extraction,
     Level,
     Organization,
+    PlaceKind,
     PolicyInstrument,
     Profile,
 )
 from kb.namespaces import MGI, ORG, SCHEMA
-from kb.reference.places import Place, PlaceKind, Places
+from kb.reference.places import Place, Places
 from kb.text import slugify
 
 _PLACE_CLASS = {
@@ -135,8 +136,7 @@ def _add_assessed_place(g: Graph, profile: Profile, *, iris: Iris, places: Place
     if known is not None:
         return iris.place(known.slug)
     iri = iris.place(slugify(profile.place_name))
-    kind = SCHEMA.City if profile.level is Level.LOCAL else SCHEMA.Country
-    g.add((iri, RDF.type, kind))
+    g.add((iri, RDF.type, _PLACE_CLASS[profile.assessed_kind]))
     g.add((iri, RDFS.label, Literal(profile.place_name)))
     g.add((iri, SCHEMA.name, Literal(profile.place_name)))
     return iri

@@ -46,6 +46,9 @@ class AcronymRecognition:
         starts = []
         while k >= floor:
             t = tokens[k]
+            if t.text == "," and k + 1 < paren and tokens[k + 1].is_cap:
+                k -= 1  # a comma inside a long name ("Política Migratoria, Registro e …")
+                continue
             if not t.is_alpha:
                 break
             starter = (t.is_cap and t.folded not in lang.determiners) or lang.heads.match(tokens, k)
@@ -57,6 +60,8 @@ class AcronymRecognition:
         for start in starts:
             words: list[str] = []
             for t in tokens[start:paren]:
+                if not t.is_alpha:
+                    continue
                 if (t.folded,) in lang.connectors or t.folded in lang.determiners:
                     words.append("")
                     continue

@@ -3,6 +3,8 @@ types, parents, jurisdictions, creators, years and status."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kb.extract.context import (
     CONTEXT_PARENT_TYPES,
     DEFAULT_GOVERNMENT_LABEL,
@@ -23,6 +25,7 @@ from kb.extract.rules import (
     Head,
 )
 from kb.extract.tokens import (
+    Token,
     YearSpan,
     find_years,
     phrase_tokens,
@@ -503,9 +506,32 @@ class Resolution:
     # -- years --
 
     def _years(self, work: FindingWork) -> list[YearSpan]:
-        return find_years(
+        found = find_years(
             work.finding.text,
             minimum=self.rules.year_min,
             maximum=self.rules.year_max,
             excluded=work.number_spans,
+        )
+        return [year for year in found if not self._is_count(work.tokens, year)]
+
+    def _is_count(self, tokens: Sequence[Token], year: YearSpan) -> bool:
+        """A number between two plain lower-case words ("abrió 1870 carpetas") counts
+        something; a year follows a preposition, article, connector or month (of any of
+        the four languages: findings quote names in others), or stands in a title, a
+        range or a parenthesis."""
+        at = next(
+            (k for k, t in enumerate(tokens) if (t.start, t.end) == (year.start, year.end)), None
+        )
+        if at is None or at == 0 or at + 1 >= len(tokens):
+            return False
+        before, after = tokens[at - 1], tokens[at + 1]
+        if not (before.is_alpha and after.is_alpha) or before.is_cap or after.is_cap:
+            return False
+        return not any(
+            t.folded in self._year_introducers
+            or any(
+                lang.connectors.match(tokens, k) is not None
+                for lang in self.rules.languages.values()
+            )
+            for k, t in ((at - 1, before), (at + 1, after))
         )

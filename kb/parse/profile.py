@@ -19,7 +19,7 @@ from enum import Enum, auto
 from pathlib import Path
 
 from kb.errors import ProfileParseError
-from kb.model import Assessment, Domain, Finding, Intro, Level, Profile
+from kb.model import Assessment, Domain, Finding, Intro, PlaceKind, Profile
 from kb.parse import vocabulary as vocab
 from kb.text import normalise
 
@@ -65,10 +65,14 @@ _LIST_KEYWORDS = tuple(
     (assessment, normalise(keyword), language)
     for assessment, keyword, language in vocab.LIST_HEADING_KEYWORDS
 )
-# Longest first, so "estado plurinacional" is tried before any shorter word.
+# Longest first over every kind, so "estado plurinacional" (a country) is
+# tried before "estado" (a region).
 _PLACE_TYPES = tuple(
-    (level, tuple(sorted(_all_words(vocab.PLACE_TYPES[level]), key=len, reverse=True)))
-    for level in (Level.LOCAL, Level.NATIONAL)
+    sorted(
+        ((word, kind) for kind, table in vocab.PLACE_TYPES.items() for word in _all_words(table)),
+        key=lambda entry: len(entry[0]),
+        reverse=True,
+    )
 )
 _PREPOSITIONS = frozenset(normalise(p) for p in vocab.PREPOSITIONS)
 _ELIDED_PREPOSITIONS = tuple(p for p in _PREPOSITIONS if p.endswith("'"))
@@ -270,15 +274,14 @@ def _name_after_preposition(designation: str, words: Sequence[re.Match[str]], st
     return designation.strip()
 
 
-def _split_designation(designation: str) -> tuple[Level, str]:
-    """'Municipio de Santa Inés de Guaracá' -> (LOCAL, 'Santa Inés de Guaracá')."""
+def _split_designation(designation: str) -> tuple[PlaceKind, str]:
+    """'Municipio de Santa Inés de Guaracá' -> (CITY, 'Santa Inés de Guaracá')."""
     words = list(_WORD.finditer(designation))
-    for level, place_types in _PLACE_TYPES:
-        for place_type in place_types:
-            count = _leading_words(designation, words, place_type)
-            if count:
-                return level, _name_after_preposition(designation, words, count)
-    return Level.NATIONAL, designation.strip()
+    for place_type, kind in _PLACE_TYPES:
+        count = _leading_words(designation, words, place_type)
+        if count:
+            return kind, _name_after_preposition(designation, words, count)
+    return PlaceKind.COUNTRY, designation.strip()
 
 
 def _short_name(paragraphs: Iterable[str]) -> str | None:
@@ -732,7 +735,7 @@ class _Reader:
                     )
                 )
         title_language, designation = _read_title(title_line.text) or ("", "")
-        level, place_name = _split_designation(designation)
+        place_kind, place_name = _split_designation(designation)
         paragraphs = tuple(line.text for line in intro[1:])
         findings_language = next((b.language for b in domains if b.language), None)
         if findings_language is None:
@@ -747,7 +750,7 @@ class _Reader:
             title_language=title_language,
             place_name=place_name,
             designation=designation,
-            level=level,
+            level=place_kind.level,
             findings_language=findings_language,
             chrome_language=_MARKERS[normalise(marker.text)],
             date=_read_date(date_line.text) or "",
@@ -756,6 +759,7 @@ class _Reader:
             findings=tuple(findings),
             short_name=_short_name(paragraphs),
             source=self.source,
+            place_kind=place_kind,
         )
 
 

@@ -10,7 +10,7 @@ Language keys are BCP 47 tags (en, es, pt, fr).
 
 from __future__ import annotations
 
-from kb.model import Assessment, Domain, Level
+from kb.model import Assessment, Domain, PlaceKind
 
 # §2.2 – the line that opens the intro block and every domain block.
 KEY_FINDINGS_MARKERS: dict[str, tuple[str, ...]] = {
@@ -227,16 +227,22 @@ PROFILE_PHRASES: dict[str, tuple[str, ...]] = {
     "fr": ("Profil de gouvernance des migrations", "Profil de gouvernance migratoire"),
 }
 
-# §2.5 – place-type words that open a designation. Local words decide the
-# level; a designation that starts with none of them is national.
-PLACE_TYPES: dict[Level, dict[str, tuple[str, ...]]] = {
-    Level.LOCAL: {
+# §2.5 – place-type words that open a designation, by the kind of place they
+# name. A designation that starts with none of them is a country's (national).
+PLACE_TYPES: dict[PlaceKind, dict[str, tuple[str, ...]]] = {
+    PlaceKind.CITY: {
         "es": ("Municipio", "Municipalidad", "Distrito", "Ciudad", "Alcaldía"),
         "en": ("City", "Municipality", "Town"),
         "pt": ("Município", "Cidade", "Prefeitura"),
         "fr": ("Commune", "Ville", "Municipalité"),
     },
-    Level.NATIONAL: {
+    PlaceKind.REGION: {
+        "es": ("Estado", "Provincia", "Departamento", "Región", "Gobernación"),
+        "en": ("State", "Province", "Department", "Region"),
+        "pt": ("Estado", "Província", "Departamento", "Região"),
+        "fr": ("État", "Province", "Département", "Région"),
+    },
+    PlaceKind.COUNTRY: {
         "es": ("República", "Reino", "Estado Plurinacional"),
         "en": ("Republic", "Kingdom"),
         "pt": ("República",),

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from kb.errors import ReferenceDataError
+from kb.model import PlaceKind
 from kb.text import slugify
-
-
-class PlaceKind(Enum):
-    COUNTRY = "country"
-    REGION = "region"
-    CITY = "city"
 
 
 @dataclass(frozen=True, slots=True)
