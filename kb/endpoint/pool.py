@@ -80,6 +80,8 @@ class WorkerCommand:
     """More N-Quads files a memory worker loads (the build's statistics graph)."""
     timeout: float = 30.0
     """HTTP timeout of a remote worker's requests (the query deadline)."""
+    store_auth: str | None = None
+    """`user:password` of the external store (Settings.store_auth), for remote workers."""
 
     def argv(self) -> list[str]:
         argv = [
@@ -100,6 +102,10 @@ class WorkerCommand:
         return argv
 
 
+# How the pool hands the external store's credentials to a remote worker.
+STORE_AUTH_VARIABLE = "KB_WORKER_STORE_AUTH"
+
+
 class ClientGoneError(Exception):
     """The client disconnected; the query was stopped."""
 
@@ -112,6 +118,10 @@ class WorkerProcess:
     @classmethod
     async def spawn(cls, command: WorkerCommand, ident: int, timeout: float) -> WorkerProcess:
         env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
+        env.pop(STORE_AUTH_VARIABLE, None)
+        if command.store_auth:
+            # The environment, not argv: argv is visible to every local user in ps.
+            env[STORE_AUTH_VARIABLE] = command.store_auth
         proc = await asyncio.create_subprocess_exec(
             *command.argv(),
             stdin=asyncio.subprocess.PIPE,

@@ -227,6 +227,7 @@ class SparqlService:
             PREFIXES,
             extra=dataset.extra,
             timeout=self.settings.query_timeout,
+            store_auth=self.settings.store_auth,
         )
         pool = WorkerPool(command, self.settings.workers)
         try:

@@ -310,7 +310,8 @@ class RemoteStore:
     def __init__(self, endpoint: str, timeout: float) -> None:
         from kb.store.sparql import SparqlStore  # httpx: only remote workers pay for it
 
-        auth = os.environ.get("KB_STORE_AUTH") or None
+        # Set by the pool from Settings.store_auth (kb.endpoint.pool.STORE_AUTH_VARIABLE).
+        auth = os.environ.get("KB_WORKER_STORE_AUTH") or None
         self.store = SparqlStore(endpoint, timeout=timeout, auth=auth)
 
     def query(self, sparql: str, **options: Any) -> Any:

@@ -1,40 +1,6 @@
-"""The per-profile context of extraction: candidates, entities, name keys and helpers.
-
-Link findings to institutions, policy instruments and years (issue 3).
-
-`extract_mentions(profile, gazetteer)` reads every finding of a profile and returns
-an `Extraction`: the organisations and instruments it names (resolved to one
-identity each), every mention with exact code-point offsets, and the years.
-
-How (details and measured quality in docs/extraction.md):
-
-1. Recognition, per finding, over offset-keeping tokens:
-   - curated names and acronyms from the gazetteer;
-   - rule-built institution names: a capitalised head noun from the language's
-     table ("Secretaría", "Office", "Mairie") with its complement (capitalised
-     words joined by connectors such as "de la", "of the"), English pre-modifiers
-     ("Kestrelmouth City Council"), coordinated plurals split into their bodies
-     ("Secretarías del Interior y Planeación"), a stated parent cut off
-     ("… de la Alcaldía"); lower-case heads with a proper-noun or quoted complement
-     ("sous-préfecture de Montbrison"); posts ("le maire");
-   - "Name (ACR)" where ACR spells the name's initials: one body, even when the
-     head rules cut it or no head is listed;
-   - acronyms defined in parentheses, then every later use of them;
-   - instruments: numbered references ("Circular 254 de 2018"), titled ones
-     ("Plan de Desarrollo Municipal de Bucaramanga"), sentence-case titles up to a
-     year or "(núm. N)", quoted titles, "Title (Ley N de YYYY)" as one, and unnamed
-     but existing ones ("rutas de protección"), minus those stated as absent (an
-     unnamed one after a negation, a named one only under "no"/"un").
-2. Resolution, per profile: one identity per body (place qualifiers, articles and
-   "municipal" adjectives do not count; a city has one executive), slugs from
-   the gazetteer or minted as `{place}--{name}`, types from the head noun, parents
-   from the gazetteer, the text ("adscrita a", "run by", "cuenta con el") or the
-   context (a local secretariat belongs to the municipal government).
-3. Years: four-digit years in range, not the number of a law or decree.
-
-All vocabulary lives in `data/reference/extraction.toml`; no body or plan of a
-particular profile is named in this module.
-"""
+"""The per-profile context of extraction: the candidates found in one finding,
+the entities they resolve to, identity keys and slugs, and small text helpers
+shared by the recognising modules (the method is described in `extractor.py`)."""
 
 from __future__ import annotations
 

@@ -14,19 +14,15 @@ uses a running one whose /sparql and /sparql-graph-crud allow writes.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -34,46 +30,16 @@ from kb.errors import QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
 from kb.settings import Settings
 from kb.store import SparqlStore, open_store
 from kb.store.sparql import bind
+from tests.support.oxigraph import OXIGRAPH, oxigraph_server
 from tests.support.servers import REPO, free_port, running_server
 
 BASE = "https://w3id.org/mgi/"
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-    "oxigraph"
-)
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server CLI is not installed"),
 ]
 
 COUNT_PROFILES = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/mgi/def#Profile> }"
-
-
-@contextlib.contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """`oxigraph serve` with a union default graph on a free port; yields its base URL."""
-    port = free_port()
-    assert OXIGRAPH is not None
-    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "oxigraph serve exited"
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/query", params={"query": "ASK {}"}).status_code == 200:
-                    break
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.fixture
