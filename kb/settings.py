@@ -70,7 +70,11 @@ class Settings(BaseSettings):
     stream_buffer_bytes: int = Field(default=4_194_304, ge=65_536)
     """Results up to this size are sent whole, with Content-Length; larger ones stream."""
     service_allowlist: Annotated[list[str], NoDecode] = []
-    """SPARQL endpoints a query may call with SERVICE (comma-separated in env); none by default."""
+    """SPARQL endpoints a query may call with SERVICE (comma-separated in env); none by default.
+    While it is empty, query workers run without network (the kernel refuses every socket)."""
+    service_private_hosts: bool = False
+    """Let allow-listed SERVICE endpoints be on private or loopback addresses (an operator
+    federating inside their own network); off by default."""
     cors_origins: Annotated[list[str], NoDecode] = ["*"]
     """Origins allowed by CORS (comma-separated in env); `*` for any, never with credentials."""
     root_path: str = ""

@@ -25,6 +25,7 @@ from typing import Any
 from kb.errors import (
     NotAcceptableError,
     QueryEvaluationError,
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceOverloadedError,
@@ -82,6 +83,9 @@ class WorkerCommand:
     """HTTP timeout of a remote worker's requests (the query deadline)."""
     store_auth: str | None = None
     """`user:password` of the external store (Settings.store_auth), for remote workers."""
+    network: bool = False
+    """Whether the worker may open sockets at all: only an external store's workers and,
+    when the operator allow-lists SERVICE endpoints, federating ones may."""
 
     def argv(self) -> list[str]:
         argv = [
@@ -99,6 +103,7 @@ class WorkerCommand:
             argv += ["--also", str(path)]
         if self.mode == "remote":
             argv += ["--timeout", f"{self.timeout:g}"]
+        argv += ["--network", "open" if self.network or self.mode == "remote" else "none"]
         return argv
 
 
@@ -268,6 +273,11 @@ def _error_from(data: dict[str, Any], job: Job) -> Exception:
         return QueryTimeoutError(detail)
     if kind == "unavailable":
         return StoreUnavailableError(detail)
+    if kind == "service_refused":
+        return QueryRefusedError(
+            "SERVICE cannot reach the network from this endpoint: it federates only with "
+            f"the endpoints its operator lists (service_allowlist); the engine said: {detail}"
+        )
     if kind == "not_acceptable":
         from kb.http.negotiation import OFFERS, ResultKind
 

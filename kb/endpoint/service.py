@@ -228,6 +228,7 @@ class SparqlService:
             extra=dataset.extra,
             timeout=self.settings.query_timeout,
             store_auth=self.settings.store_auth,
+            network=bool(self.settings.service_allowlist),
         )
         pool = WorkerPool(command, self.settings.workers)
         try:
@@ -348,7 +349,7 @@ class SparqlService:
         settings = self.settings
         shape = analyse(parsed.query)
         endpoints = check_shape(shape, settings.service_allowlist)
-        if endpoints:
+        if endpoints and not settings.service_private_hosts:
             await check_endpoints_public(endpoints)
         media = self._negotiate(shape.form, request.headers.get("accept"), parsed.format)
         timeout = min(parsed.timeout or settings.query_timeout, settings.query_timeout)

@@ -36,6 +36,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from kb.endpoint.rowcap import TRUNCATION_NOTE, close_json, row_limiter, with_leading_json_note
+from kb.endpoint.sandbox import SandboxError, forbid_network
 from kb.errors import KbError
 
 FRAME = struct.Struct(">cI")
@@ -157,11 +158,18 @@ class LimitedOutput:
 
 class Worker:
     def __init__(
-        self, store: ox.Store | RemoteStore, channel: Channel, prefixes: dict[str, str]
+        self,
+        store: ox.Store | RemoteStore,
+        channel: Channel,
+        prefixes: dict[str, str],
+        *,
+        sandboxed: bool = False,
     ) -> None:
         self.store = store
         self.channel = channel
         self.prefixes = prefixes
+        self.sandboxed = sandboxed
+        """No socket can be opened: an I/O error while evaluating is a SERVICE call."""
 
     def run(self, job: dict[str, Any]) -> None:
         started = time.perf_counter()
@@ -187,7 +195,10 @@ class Worker:
         except KbError as exc:  # from an external store: keep its meaning across the pipe
             kind = _REMOTE_ERRORS.get(type(exc).__name__, "evaluation")
             self.channel.send_json(b"E", {"error": kind, "detail": str(exc)})
-        except (OSError, ValueError, RuntimeError) as exc:
+        except OSError as exc:
+            kind = "service_refused" if self.sandboxed else "evaluation"
+            self.channel.send_json(b"E", {"error": kind, "detail": str(exc)})
+        except (ValueError, RuntimeError) as exc:
             self.channel.send_json(b"E", {"error": "evaluation", "detail": str(exc)})
 
     def _head(self, job: dict[str, Any], kind: str) -> dict[str, Any] | None:
@@ -351,6 +362,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="HTTP timeout (remote)")
     parser.add_argument("--prefixes", default="{}", help="JSON prefix map for Turtle output")
     parser.add_argument("--also", action="append", help="more N-Quads to load (memory)")
+    parser.add_argument(
+        "--network",
+        choices=["none", "open"],
+        default="none",
+        help="none: the kernel refuses every socket (kb.endpoint.sandbox); open: SERVICE "
+        "federation or an external store",
+    )
     args = parser.parse_args(argv)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -358,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     channel = Channel(os.dup(1))
     os.dup2(2, 1)
     started = time.perf_counter()
+    if args.network == "none":
+        try:
+            forbid_network()
+        except SandboxError as exc:
+            channel.send_json(b"E", {"error": "sandbox", "detail": str(exc)})
+            return 1
     try:
         store = open_store(args.mode, args.path, args.also, args.timeout)
     except (OSError, SyntaxError) as exc:
@@ -365,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     ready = {"quads": len(store), "seconds": round(time.perf_counter() - started, 3)}
     channel.send_json(b"R", ready)
-    worker = Worker(store, channel, json.loads(args.prefixes))
+    worker = Worker(store, channel, json.loads(args.prefixes), sandboxed=args.network == "none")
     stdin = sys.stdin.buffer
     while True:
         header = _read_exactly(stdin, LENGTH.size)
