@@ -93,6 +93,10 @@ class ProtocolError(KbError):
     """A request that breaks the SPARQL 1.1 Protocol (missing or repeated query, bad parameter)."""
 
 
+class QueryTooDeepError(ProtocolError):
+    """A query nests brackets deeper than the endpoint's documented limit."""
+
+
 class RequestTooLargeError(ProtocolError):
     """A request body or query text over the configured limit."""
 

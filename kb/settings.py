@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     """Most solutions (or triples) one response carries; more is reported as truncated."""
     max_query_length: int = Field(default=65_536, ge=64)
     """Longest query text in characters (GET: 414, POST: 413)."""
+    max_query_depth: int = Field(default=128, ge=8, le=4096)
+    """Deepest nesting of brackets a query may have (400 `query_too_deep`)."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     """Largest POST body in bytes (413)."""
     stream_buffer_bytes: int = Field(default=4_194_304, ge=65_536)

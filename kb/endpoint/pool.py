@@ -83,6 +83,8 @@ class WorkerCommand:
     """HTTP timeout of a remote worker's requests (the query deadline)."""
     store_auth: str | None = None
     """`user:password` of the external store (Settings.store_auth), for remote workers."""
+    stack_bytes: int = 1 << 30
+    """Stack of the worker thread that runs queries (see `engine_stack_bytes`)."""
     network: bool = False
     """Whether the worker may open sockets at all: only an external store's workers and,
     when the operator allow-lists SERVICE endpoints, federating ones may."""
@@ -104,7 +106,18 @@ class WorkerCommand:
         if self.mode == "remote":
             argv += ["--timeout", f"{self.timeout:g}"]
         argv += ["--network", "open" if self.network or self.mode == "remote" else "none"]
+        argv += ["--stack-bytes", str(self.stack_bytes)]
         return argv
+
+
+# Measured: every construct of the grammar nested or chained to the default
+# 65,536 characters parses and evaluates within 1 GiB of stack.
+STACK_BYTES_PER_QUERY_CHARACTER = 16 * 1024
+
+
+def engine_stack_bytes(max_query_length: int) -> int:
+    """A stack no query of at most `max_query_length` characters can overflow."""
+    return max(256 << 20, max_query_length * STACK_BYTES_PER_QUERY_CHARACTER)
 
 
 # How the pool hands the external store's credentials to a remote worker.

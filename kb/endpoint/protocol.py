@@ -15,10 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 from kb.errors import (
     ProtocolError,
     QueryRefusedError,
+    QueryTooDeepError,
     RequestTooLargeError,
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
+from kb.sparql.text import bracket_depth
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -95,6 +97,7 @@ def read_query_request(
     body: bytes,
     *,
     max_query_length: int,
+    max_query_depth: int = 128,
 ) -> QueryRequest | None:
     """The query operation a request asks for; None when a GET carries no query."""
     params = list(url_params)
@@ -140,6 +143,12 @@ def read_query_request(
         if method == "POST":
             raise RequestTooLargeError(message)
         raise UriTooLongError(message + " (POST longer queries)")
+    depth = bracket_depth(query)
+    if depth > max_query_depth:
+        raise QueryTooDeepError(
+            f"the query nests brackets {depth} deep; the limit is {max_query_depth} "
+            "(counted over (), {} and [] anywhere in the text)"
+        )
     formats = [v for k, v in params if k == "format"]
     return QueryRequest(
         query=query,

@@ -52,6 +52,7 @@ async def sparql(request: Request, service: ServiceDep) -> Response:
         request.headers.get("content-type"),
         body,
         max_query_length=settings.max_query_length,
+        max_query_depth=settings.max_query_depth,
     )
     if parsed is None:
         return service.describe(request, "sd")

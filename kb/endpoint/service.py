@@ -27,7 +27,14 @@ from starlette.types import Receive, Scope, Send
 
 from kb.endpoint import describe
 from kb.endpoint.examples import Example, load_examples
-from kb.endpoint.pool import ClientGoneError, Execution, Job, WorkerCommand, WorkerPool
+from kb.endpoint.pool import (
+    ClientGoneError,
+    Execution,
+    Job,
+    WorkerCommand,
+    WorkerPool,
+    engine_stack_bytes,
+)
 from kb.endpoint.protocol import QueryRequest
 from kb.endpoint.safety import check_endpoints_public, check_shape
 from kb.errors import KbError, NotAcceptableError, QueryTimeoutError
@@ -229,6 +236,7 @@ class SparqlService:
             timeout=self.settings.query_timeout,
             store_auth=self.settings.store_auth,
             network=bool(self.settings.service_allowlist),
+            stack_bytes=engine_stack_bytes(self.settings.max_query_length),
         )
         pool = WorkerPool(command, self.settings.workers)
         try:

@@ -29,6 +29,7 @@ import os
 import signal
 import struct
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -369,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         help="none: the kernel refuses every socket (kb.endpoint.sandbox); open: SERVICE "
         "federation or an external store",
     )
+    parser.add_argument(
+        "--stack-bytes", type=int, default=1 << 30, help="stack of the thread that runs queries"
+    )
     args = parser.parse_args(argv)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -390,14 +394,26 @@ def main(argv: list[str] | None = None) -> int:
     ready = {"quads": len(store), "seconds": round(time.perf_counter() - started, 3)}
     channel.send_json(b"R", ready)
     worker = Worker(store, channel, json.loads(args.prefixes), sandboxed=args.network == "none")
+    # The engine parses and evaluates recursively: on the main thread's 8 MiB a
+    # few thousand nested groups or a long chain of `+` overflow it and kill the
+    # process. Queries run on a thread whose stack (reserved, touched only as
+    # deep as a query goes) grows with the longest query the server accepts.
+    threading.stack_size(args.stack_bytes)
+    runner = threading.Thread(target=_serve, args=(worker,), name="engine")
+    runner.start()
+    runner.join()
+    return 0
+
+
+def _serve(worker: Worker) -> None:
     stdin = sys.stdin.buffer
     while True:
         header = _read_exactly(stdin, LENGTH.size)
         if header is None:
-            return 0  # the server closed the pipe: shut down
+            return  # the server closed the pipe: shut down
         payload = _read_exactly(stdin, LENGTH.unpack(header)[0])
         if payload is None:
-            return 0
+            return
         worker.run(json.loads(payload))
 
 

@@ -21,6 +21,7 @@ from kb.errors import (
     QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooDeepError,
     RequestTooLargeError,
     ResourceNotFoundError,
     ServiceOverloadedError,
@@ -34,6 +35,7 @@ from kb.sparql.text import error_position
 # Most specific class first: the first match decides.
 ERROR_TABLE: list[tuple[type[KbError], int, str]] = [
     (QuerySyntaxError, 400, "query_syntax"),
+    (QueryTooDeepError, 400, "query_too_deep"),
     (RequestTooLargeError, 413, "request_too_large"),
     (UriTooLongError, 414, "uri_too_long"),
     (UnsupportedMediaTypeError, 415, "unsupported_media_type"),

@@ -126,6 +126,26 @@ def _service_endpoint(rest: list[Token], prefixes: dict[str, str], base: str) ->
     return None
 
 
+_BRACKET = re.compile(r"[(){}\[\]]")
+
+
+def bracket_depth(text: str) -> int:
+    """Deepest nesting of (), {} and [] in the raw text.
+
+    Counted on every character, inside strings, IRIs and comments too: the
+    count must not depend on reading the text the way the engine does, so it
+    errs on the side of counting more. A closer without an opener counts 0.
+    """
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
+
+
 _POSITION = re.compile(r"(?:error )?at (\d+):(\d+)")
 
 
