@@ -121,5 +121,13 @@ class ServiceOverloadedError(KbError):
     """No query worker became free before the request's deadline."""
 
 
+class QueryTooCostlyError(KbError):
+    """A query needed more memory, or would send more bytes, than the endpoint's limits."""
+
+    def __init__(self, message: str, *, code: str = "query_memory_exceeded") -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class QueryEvaluationError(KbError):
     """A query that parsed but failed while running (a federated call, a worker crash)."""

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     """Longest query text in characters (GET: 414, POST: 413)."""
     max_query_depth: int = Field(default=128, ge=8, le=4096)
     """Deepest nesting of brackets a query may have (400 `query_too_deep`)."""
+    query_memory_bytes: int = Field(default=1_073_741_824, ge=0)
+    """Memory one query may take in its worker beyond the loaded store (the kernel
+    enforces it as the worker's address-space limit); 0 turns the cap off."""
+    max_answer_bytes: int = Field(default=67_108_864, ge=65_536)
+    """Largest answer in bytes: a larger one is refused (413 `answer_too_large`) or,
+    once streaming, cut off without its final chunk."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     """Largest POST body in bytes (413)."""
     stream_buffer_bytes: int = Field(default=4_194_304, ge=65_536)

@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import struct
 import sys
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from kb.errors import (
     QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooCostlyError,
     ServiceOverloadedError,
     StoreUnavailableError,
 )
@@ -48,6 +50,8 @@ class Job:
     """Negotiated media type per result kind (`solutions`, `boolean`, `graph`); None -> 406."""
     row_cap: int
     buffer: int
+    answer_cap: int = 1 << 62
+    """Most bytes the answer may have (Settings.max_answer_bytes)."""
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     union: bool = True
@@ -83,6 +87,8 @@ class WorkerCommand:
     """HTTP timeout of a remote worker's requests (the query deadline)."""
     store_auth: str | None = None
     """`user:password` of the external store (Settings.store_auth), for remote workers."""
+    memory_bytes: int = 0
+    """Address space a query may add to the loaded worker (0: no cap)."""
     stack_bytes: int = 1 << 30
     """Stack of the worker thread that runs queries (see `engine_stack_bytes`)."""
     network: bool = False
@@ -107,6 +113,8 @@ class WorkerCommand:
             argv += ["--timeout", f"{self.timeout:g}"]
         argv += ["--network", "open" if self.network or self.mode == "remote" else "none"]
         argv += ["--stack-bytes", str(self.stack_bytes)]
+        if self.memory_bytes:
+            argv += ["--memory-bytes", str(self.memory_bytes)]
         return argv
 
 
@@ -186,6 +194,14 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.proc.returncode is None
 
+    async def aborted(self) -> bool:
+        """Whether the process ended by SIGABRT (what an allocation failure does)."""
+        try:
+            code = await asyncio.wait_for(self.proc.wait(), 2.0)
+        except TimeoutError:
+            return False
+        return code == -signal.SIGABRT
+
 
 class Execution:
     """One query on one borrowed worker: the head, then the body; always released."""
@@ -225,6 +241,13 @@ class Execution:
                 ) from exc
             if self.client_gone:
                 raise ClientGoneError from exc
+            memory = self.pool.command.memory_bytes
+            if memory and await self.worker.aborted():
+                # An allocation over the address-space cap aborts the engine.
+                raise QueryTooCostlyError(
+                    f"the query needed more than the {memory >> 20} MiB of memory a query may "
+                    "use (query_memory_bytes); narrow it, or add LIMIT"
+                ) from exc
             raise QueryEvaluationError("the query worker stopped unexpectedly") from exc
 
     async def start(self, job: Job) -> Head:
@@ -286,6 +309,10 @@ def _error_from(data: dict[str, Any], job: Job) -> Exception:
         return QueryTimeoutError(detail)
     if kind == "unavailable":
         return StoreUnavailableError(detail)
+    if kind == "answer_too_large":
+        return QueryTooCostlyError(detail, code="answer_too_large")
+    if kind == "memory":
+        return QueryTooCostlyError(detail)
     if kind == "service_refused":
         return QueryRefusedError(
             "SERVICE cannot reach the network from this endpoint: it federates only with "
@@ -332,7 +359,9 @@ class WorkerPool:
 
     @property
     def ready(self) -> bool:
-        return not self._closing and any(w.alive for w in self._all)
+        """A worker is up, or one that died is being replaced: requests wait for it
+        (within their deadline) instead of failing while the pool heals."""
+        return not self._closing and (any(w.alive for w in self._all) or bool(self._tasks))
 
     @property
     def idle(self) -> int:

@@ -237,6 +237,7 @@ class SparqlService:
             store_auth=self.settings.store_auth,
             network=bool(self.settings.service_allowlist),
             stack_bytes=engine_stack_bytes(self.settings.max_query_length),
+            memory_bytes=self.settings.query_memory_bytes,
         )
         pool = WorkerPool(command, self.settings.workers)
         try:
@@ -367,6 +368,7 @@ class SparqlService:
             media=media,
             row_cap=settings.row_cap,
             buffer=settings.stream_buffer_bytes,
+            answer_cap=settings.max_answer_bytes,
             default_graphs=list(parsed.default_graphs) or None,
             named_graphs=list(parsed.named_graphs) or None,
             union=not (shape.has_dataset_clause or parsed.default_graphs or parsed.named_graphs),

@@ -26,6 +26,7 @@ import argparse
 import ctypes
 import json
 import os
+import resource
 import signal
 import struct
 import sys
@@ -90,14 +91,28 @@ class Channel:
         self.send(kind, json.dumps(obj).encode())
 
 
-class ResponseSink:
-    """Collects serialiser output: whole responses up to `buffer` bytes, then a stream."""
+class AnswerTooLargeError(Exception):
+    """The answer grew past the job's byte cap; nothing more of it is written."""
 
-    def __init__(self, channel: Channel, head: dict[str, Any], buffer: int, streamable: bool):
+
+class ResponseSink:
+    """Collects serialiser output: whole responses up to `buffer` bytes, then a stream;
+    never more than `cap` bytes in all."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        head: dict[str, Any],
+        buffer: int,
+        streamable: bool,
+        cap: int = 1 << 62,
+    ):
         self.channel = channel
         self.head = head
         self.buffer = buffer
         self.streamable = streamable
+        self.cap = cap
+        self.total = 0
         self.parts: list[bytes] = []
         self.size = 0
         self.streaming = False
@@ -105,6 +120,13 @@ class ResponseSink:
     def add(self, data: bytes) -> None:
         if not data:
             return
+        self.total += len(data)
+        if self.total > self.cap:
+            self.parts, self.size = [], 0
+            raise AnswerTooLargeError(
+                f"the answer is larger than {self.cap} bytes (max_answer_bytes); "
+                "add LIMIT or select fewer or shorter values"
+            )
         self.parts.append(data)
         self.size += len(data)
         if self.streaming:
@@ -193,6 +215,12 @@ class Worker:
                 self._graph(job, result, started)
         except SyntaxError as exc:
             self.channel.send_json(b"E", {"error": "syntax", "detail": str(exc)})
+        except AnswerTooLargeError as exc:
+            self.channel.send_json(b"E", {"error": "answer_too_large", "detail": str(exc)})
+        except MemoryError:
+            self.channel.send_json(
+                b"E", {"error": "memory", "detail": "the query ran out of its memory limit"}
+            )
         except KbError as exc:  # from an external store: keep its meaning across the pipe
             kind = _REMOTE_ERRORS.get(type(exc).__name__, "evaluation")
             self.channel.send_json(b"E", {"error": kind, "detail": str(exc)})
@@ -214,7 +242,9 @@ class Worker:
         if head is None:
             return
         body = result.serialize(format=RESULT_FORMATS[head["media_type"]]) or b""
-        sink = ResponseSink(self.channel, head, job["buffer"], streamable=False)
+        sink = ResponseSink(
+            self.channel, head, job["buffer"], streamable=False, cap=job["answer_cap"]
+        )
         sink.add(body)
         sink.finish(rows=1, truncated=False, seconds=time.perf_counter() - started)
 
@@ -223,7 +253,9 @@ class Worker:
         if head is None:
             return
         media = head["media_type"]
-        sink = ResponseSink(self.channel, head, job["buffer"], streamable=media in STREAMABLE)
+        sink = ResponseSink(
+            self.channel, head, job["buffer"], media in STREAMABLE, cap=job["answer_cap"]
+        )
         output = LimitedOutput(sink, media, job["row_cap"])
         try:
             result.serialize(output, format=RESULT_FORMATS[media])
@@ -242,7 +274,9 @@ class Worker:
             return
         media = head["media_type"]
         cap = job["row_cap"]
-        sink = ResponseSink(self.channel, head, job["buffer"], streamable=media in STREAMABLE)
+        sink = ResponseSink(
+            self.channel, head, job["buffer"], media in STREAMABLE, cap=job["answer_cap"]
+        )
         counter = _Counter()
         fmt = GRAPH_FORMATS[media]
         prefixes = self.prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
@@ -289,6 +323,32 @@ def _graph_note(media: str, cap: int) -> bytes:
     if media in XML_COMMENT:
         return f"\n<!-- {note} -->\n".encode()
     return b""
+
+
+def _cap_address_space(extra: int) -> None:
+    """Let the process grow by at most `extra` bytes of address space from now on.
+
+    Called once the store is loaded and the engine thread runs, so the limit is
+    what queries may add. The kernel enforces it: an allocation past it fails,
+    and the engine aborts; the server reports that query as too costly.
+    """
+    in_use = _address_space()
+    if in_use is None:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = in_use + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def _read_exactly(stream: BinaryIO, n: int) -> bytes | None:
@@ -373,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stack-bytes", type=int, default=1 << 30, help="stack of the thread that runs queries"
     )
+    parser.add_argument(
+        "--memory-bytes", type=int, default=0, help="address space a query may add (0: no cap)"
+    )
     args = parser.parse_args(argv)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -399,13 +462,15 @@ def main(argv: list[str] | None = None) -> int:
     # process. Queries run on a thread whose stack (reserved, touched only as
     # deep as a query goes) grows with the longest query the server accepts.
     threading.stack_size(args.stack_bytes)
-    runner = threading.Thread(target=_serve, args=(worker,), name="engine")
+    runner = threading.Thread(target=_serve, args=(worker, args.memory_bytes), name="engine")
     runner.start()
     runner.join()
     return 0
 
 
-def _serve(worker: Worker) -> None:
+def _serve(worker: Worker, memory_bytes: int) -> None:
+    if memory_bytes:
+        _cap_address_space(memory_bytes)
     stdin = sys.stdin.buffer
     while True:
         header = _read_exactly(stdin, LENGTH.size)

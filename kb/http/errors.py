@@ -21,6 +21,7 @@ from kb.errors import (
     QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooCostlyError,
     QueryTooDeepError,
     RequestTooLargeError,
     ResourceNotFoundError,
@@ -43,6 +44,7 @@ ERROR_TABLE: list[tuple[type[KbError], int, str]] = [
     (ProtocolError, 400, "bad_request"),
     (QueryRefusedError, 403, "query_refused"),
     (QueryTimeoutError, 504, "query_timeout"),
+    (QueryTooCostlyError, 413, "query_too_costly"),
     (ServiceOverloadedError, 503, "overloaded"),
     (StoreUnavailableError, 503, "store_unavailable"),
     (ResourceNotFoundError, 404, "not_found"),
@@ -60,7 +62,8 @@ _HTTP_CODES = {
 def status_and_code(exc: KbError) -> tuple[int, str]:
     for cls, status, code in ERROR_TABLE:
         if isinstance(exc, cls):
-            return status, code
+            # one class, two limits: the error says which it hit
+            return status, exc.code if isinstance(exc, QueryTooCostlyError) else code
     return 500, "internal_error"
 
 
