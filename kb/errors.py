@@ -121,6 +121,10 @@ class ServiceOverloadedError(KbError):
     """No query worker became free before the request's deadline."""
 
 
+class TooManyRequestsError(KbError):
+    """A client asked for more concurrent queries than its share of the workers."""
+
+
 class QueryTooCostlyError(KbError):
     """A query needed more memory, or would send more bytes, than the endpoint's limits."""
 

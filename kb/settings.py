@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     """Workers load `dataset.nq` into memory (faster) or open the disk store read-only;
     `auto` loads into memory while every worker's copy, twice over (a rebuild's
     switch holds two generations), fits in half the machine's memory."""
+    client_concurrency: int | None = Field(default=None, ge=1)
+    """Queries one client (address) may run at once; one more gets 429. Default: one
+    fewer than `workers` (at least 1), so one client never holds every worker."""
+    client_queue: int = Field(default=64, ge=0)
+    """Queries of one client that may wait for its share; one more gets 429."""
     query_timeout: float = Field(default=30.0, gt=0)
     """Deadline of every query in seconds; a client may ask for less, never more."""
     row_cap: int = Field(default=10_000, ge=1)

@@ -367,13 +367,14 @@ class WorkerPool:
     def idle(self) -> int:
         return self._idle.qsize()
 
-    async def execute(self, timeout: float) -> Execution:
-        """Borrow a worker; the deadline (`timeout` s from now) covers the wait too."""
+    async def execute(self, timeout: float, *, spent: float = 0.0) -> Execution:
+        """Borrow a worker; the deadline (`timeout` s, of which `spent` already went
+        on waiting elsewhere) covers the wait for a worker too."""
         loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = loop.time() - spent
         self._waiting += 1
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
+            worker = await asyncio.wait_for(self._idle.get(), max(timeout - spent, 0.0))
         except TimeoutError as exc:
             self.stats["timeouts"] += 1
             raise ServiceOverloadedError(

@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from kb.endpoint import describe
 from kb.endpoint.examples import Example, load_examples
+from kb.endpoint.fairness import ClientShares
 from kb.endpoint.pool import (
     ClientGoneError,
     Execution,
@@ -195,6 +196,8 @@ class SparqlService:
         self.generation: Generation | None = None
         self.examples: list[Example] = []
         self.cache = ResultCache(settings.result_cache_bytes)
+        share = settings.client_concurrency or max(1, settings.workers - 1)
+        self.shares = ClientShares(share, settings.client_queue)
         self.switches = 0
         self._watcher: asyncio.Task[None] | None = None
         self._retiring: set[asyncio.Task[None]] = set()
@@ -222,6 +225,7 @@ class SparqlService:
             self.pool.stats["restarts"] if self.pool else 0
         )
         self.metrics.gauges["kb_dataset_switches_total"] = lambda: float(self.switches)
+        self.metrics.gauges["kb_client_share_refusals_total"] = lambda: float(self.shares.refused)
         self.metrics.gauges["kb_result_cache_bytes"] = lambda: float(self.cache.size)
         self.metrics.gauges["kb_result_cache_hits_total"] = lambda: float(self.cache.hits)
         if self.settings.reload_interval > 0:
@@ -504,9 +508,32 @@ class QueryResponse(Response):
         started = time.perf_counter()
         state = scope.setdefault("state", {})
         state["form"] = self.form
+        client = scope["client"][0] if scope.get("client") else ""
+        shares = self.service.shares
+        try:
+            await shares.take(client, self.timeout)
+        except KbError:
+            metrics.query(self.form, "refused", time.perf_counter() - started)
+            raise
+        try:
+            await self._run(pool, scope, receive, send, started, state)
+        finally:
+            shares.give_back(client)
+
+    async def _run(
+        self,
+        pool: WorkerPool,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        started: float,
+        state: dict[str, Any],
+    ) -> None:
+        metrics = self.service.metrics
         outcome = "error"
         try:
-            execution = await pool.execute(self.timeout)
+            # the deadline counts from arrival: a wait for the client's share is spent
+            execution = await pool.execute(self.timeout, spent=time.perf_counter() - started)
         except KbError:
             metrics.query(self.form, "overloaded", time.perf_counter() - started)
             raise

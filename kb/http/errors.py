@@ -27,6 +27,7 @@ from kb.errors import (
     ResourceNotFoundError,
     ServiceOverloadedError,
     StoreUnavailableError,
+    TooManyRequestsError,
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
@@ -45,6 +46,7 @@ ERROR_TABLE: list[tuple[type[KbError], int, str]] = [
     (QueryRefusedError, 403, "query_refused"),
     (QueryTimeoutError, 504, "query_timeout"),
     (QueryTooCostlyError, 413, "query_too_costly"),
+    (TooManyRequestsError, 429, "too_many_requests"),
     (ServiceOverloadedError, 503, "overloaded"),
     (StoreUnavailableError, 503, "store_unavailable"),
     (ResourceNotFoundError, 404, "not_found"),
@@ -112,6 +114,8 @@ def kb_error_handler(request: Request, exc: Exception) -> Response:
         extra = {"supported": exc.supported}
     if isinstance(exc, ServiceOverloadedError):
         headers["Retry-After"] = "5"
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = "1"
     metrics = getattr(request.app.state, "metrics", None)
     if metrics is not None:
         metrics.error(code)
