@@ -93,6 +93,10 @@ class ProtocolError(KbError):
     """A request that breaks the SPARQL 1.1 Protocol (missing or repeated query, bad parameter)."""
 
 
+class InvalidIriError(ProtocolError):
+    """A value that should be an IRI is not one (a space, a NUL, an invalid code point)."""
+
+
 class QueryTooDeepError(ProtocolError):
     """A query nests brackets deeper than the endpoint's documented limit."""
 

@@ -28,7 +28,7 @@ from kb.explorer.models import (
     ProfileDetail,
     SearchResults,
 )
-from kb.explorer.services import MAX_PAGE
+from kb.explorer.services import MAX_OFFSET, MAX_PAGE
 from kb.explorer.web import ExplorerDep, request_language
 from kb.http.errors import status_and_code
 
@@ -58,7 +58,7 @@ class JsonErrorRoute(APIRoute):
 router = APIRouter(prefix="/api", tags=["explorer API"], route_class=JsonErrorRoute)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="items per page")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 Lang = Annotated[
     str | None,
     Query(description="language of vocabulary labels (en, es, fr, pt); else Accept-Language"),

@@ -16,8 +16,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from kb.errors import KbError
 from kb.explorer import queries
 from kb.explorer.models import Page
+from kb.explorer.services import MAX_OFFSET
 from kb.explorer.web import STATIC, ExplorerDep, page_params, render, render_error, request_language
 from kb.namespaces import PREFIXES
+
+# Pages of the shortest page size that reach the deepest offset allowed.
+MAX_PAGE_NUMBER = MAX_OFFSET // 25
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER)]
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +52,10 @@ async def home(request: Request, explorer: ExplorerDep) -> Response:
 
 @router.get("/explore/search")
 async def search(
-    request: Request, explorer: ExplorerDep, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+    request: Request,
+    explorer: ExplorerDep,
+    q: str = "",
+    page: PageNumber = 1,
 ) -> Response:
     lang, _ = request_language(request)
 
@@ -72,7 +80,7 @@ async def institutions(
     domain: str | None = None,
     sort: str = "findings",
     order: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     lang, _ = request_language(request)
 
@@ -117,7 +125,7 @@ async def institution(
     ident: str,
     domain: str | None = None,
     assessment: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     lang, _ = request_language(request)
 
@@ -151,7 +159,7 @@ async def places(
     explorer: ExplorerDep,
     sort: str = "name",
     order: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     async def produce() -> Response:
         descending = (order or ("asc" if sort in ("name", "country") else "desc")) == "desc"
@@ -279,8 +287,12 @@ async def home_slash(request: Request) -> Response:
 @router.get("/explore/static/{name:path}")
 async def static(name: str) -> Response:
     """The explorer's CSS, JS and vendored libraries (never from a CDN)."""
-    path = (STATIC / name).resolve()
-    if not path.is_relative_to(STATIC.resolve()) or not path.is_file():
+    try:
+        path = (STATIC / name).resolve()
+        found = path.is_relative_to(STATIC.resolve()) and path.is_file()
+    except (OSError, ValueError):  # a NUL or an over-long name names no file
+        found = False
+    if not found:
         return HTMLResponse("not found", status_code=404)
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media, headers={"Cache-Control": "public, max-age=3600"})

@@ -58,6 +58,9 @@ SCHEMES = {
     "instrument_types": str(MGI.InstrumentTypes),
 }
 MAX_PAGE = 200
+# Deepest item a page may start at: far past any real list, short of what the
+# engine's LIMIT/OFFSET integers can take.
+MAX_OFFSET = 10_000_000
 NETWORK_NODES = 14
 CO_MENTIONS_SHOWN = 30
 INSTRUMENTS_SHOWN = 50

@@ -6,14 +6,17 @@ rank JSON first and the same as plain text otherwise; the code is stable.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kb.errors import (
+    InvalidIriError,
     KbError,
     NotAcceptableError,
     ProtocolError,
@@ -31,13 +34,14 @@ from kb.errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from kb.http.negotiation import prefers_json
+from kb.http.negotiation import prefers_html, prefers_json
 from kb.sparql.text import error_position
 
 # Most specific class first: the first match decides.
 ERROR_TABLE: list[tuple[type[KbError], int, str]] = [
     (QuerySyntaxError, 400, "query_syntax"),
     (QueryTooDeepError, 400, "query_too_deep"),
+    (InvalidIriError, 400, "invalid_iri"),
     (RequestTooLargeError, 413, "request_too_large"),
     (UriTooLongError, 414, "uri_too_long"),
     (UnsupportedMediaTypeError, 415, "unsupported_media_type"),
@@ -81,6 +85,13 @@ def error_response(
     accept = request.headers.get("accept")
     all_headers = {"Vary": "Accept, Accept-Encoding", "Cache-Control": "no-store"}
     all_headers.update(headers or {})
+    if prefers_html(accept) and not prefers_json(accept):
+        page = _HTML_ERROR.format(
+            status=status, code=html.escape(code), detail=html.escape(detail)
+        ).encode()
+        return Response(
+            page, status_code=status, media_type="text/html; charset=utf-8", headers=all_headers
+        )
     if prefers_json(accept):
         body = {"error": code, "detail": detail, **(extra or {})}
         return Response(
@@ -99,6 +110,25 @@ def error_response(
         media_type="text/plain; charset=utf-8",
         headers=all_headers,
     )
+
+
+_HTML_ERROR = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{status} {code}</title></head>
+<body><h1>{status} {code}</h1><p>{detail}</p></body></html>
+"""
+
+
+def validation_error_handler(request: Request, exc: Exception) -> Response:
+    """A parameter FastAPI could not read (`?page=abc`): 400 in the project's own shape."""
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.error("bad_request")
+    return error_response(request, 400, "bad_request", "; ".join(problems))
 
 
 def kb_error_handler(request: Request, exc: Exception) -> Response:

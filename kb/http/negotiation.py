@@ -141,6 +141,15 @@ def choose(
     return negotiate(accept, offers)
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether the client is a browser: it ranks text/html first, by name (not */*)."""
+    ranges = [r for r in parse_accept(accept) if r.q > 0]
+    if not ranges:
+        return False
+    top = max(r.q for r in ranges)
+    return any(r.q == top and (r.type, r.subtype) == ("text", "html") for r in ranges)
+
+
 def prefers_json(accept: str | None) -> bool:
     """Whether error bodies should be JSON: the client ranks some JSON type first."""
     ranges = [r for r in parse_accept(accept) if r.q > 0]

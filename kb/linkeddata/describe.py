@@ -24,6 +24,7 @@ from kb.namespaces import MGI
 from kb.publication.link_index import IncomingIndex
 from kb.publication.statistics import derived_graph
 from kb.rdf.graph import TripleIndex
+from kb.sparql.binding import is_iri, named_node
 
 PAGE_SIZE = 25
 FINDING = str(MGI.Finding)
@@ -110,13 +111,15 @@ def incoming_page(
     base: str | None = None,
 ) -> list[str]:
     sparql = queries.INCOMING_PAGE % (page_size, (page - 1) * page_size)
-    bound = {"iri": ox.NamedNode(iri), "p": ox.NamedNode(prop), "skip": _skip(base)}
+    bound = {"iri": named_node(iri), "p": named_node(prop), "skip": _skip(base)}
     rows = store.query(sparql, substitutions=bound)
     return [row["s"].value for row in rows]
 
 
 def exists(store: QueryableStore, iri: str) -> bool:
-    return bool(store.query(queries.EXISTS, substitutions={"iri": ox.NamedNode(iri)}))
+    if not is_iri(iri):
+        return False  # no resource has a name that is not an IRI
+    return bool(store.query(queries.EXISTS, substitutions={"iri": named_node(iri)}))
 
 
 def describe(
@@ -135,7 +138,7 @@ def describe(
     show their first page. `PageOutOfRangeError` for a page past the end.
     `base` (the data's base IRI) locates the aggregates graph the description leaves out.
     """
-    bound = {"iri": ox.NamedNode(iri), "skip": _skip(base)}
+    bound = {"iri": named_node(iri), "skip": _skip(base)}
     own = [
         ox.Triple(bound["iri"], r["p"], r["o"])
         for r in store.query(queries.SELF, substitutions=bound)
@@ -147,7 +150,7 @@ def describe(
     ]
     groups: list[IncomingGroup] = []
     incoming_triples: list[ox.Triple] = []
-    target = ox.NamedNode(iri)
+    target = named_node(iri)
     counts = sorted(
         index.counts(iri),
         key=lambda c: (INCOMING_ORDER.index(c[0]) if c[0] in INCOMING_ORDER else 99, c[0]),

@@ -47,6 +47,7 @@ from kb.publication.catalog import count_statistics as _count_statistics
 from kb.publication.link_index import IncomingIndex
 from kb.rdf.graph import TripleIndex
 from kb.settings import Settings
+from kb.sparql.binding import is_iri
 from kb.store import OxigraphStore, StoreLayout, open_store
 from kb.store.layout import (
     CATALOG_FILE,
@@ -269,7 +270,7 @@ class Site:
     ) -> bytes:
         """The document `doc/…` in `fmt`; `NotFoundError` when it describes nothing."""
         iri = self.space.resource_of_document(doc_path)
-        if iri is None:
+        if iri is None or not is_iri(iri):
             raise NotFoundError(doc_path)
         try:
             description = describe(

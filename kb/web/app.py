@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -16,7 +17,7 @@ from kb.endpoint.routes import router
 from kb.endpoint.service import EXPOSED_HEADERS, SparqlService
 from kb.errors import KbError
 from kb.explorer import router as explorer_router
-from kb.http.errors import http_error_handler, kb_error_handler
+from kb.http.errors import http_error_handler, kb_error_handler, validation_error_handler
 from kb.http.metrics import Metrics
 from kb.http.middleware import PrefixMiddleware, RequestLogMiddleware
 from kb.linkeddata.routes import router as linked_data_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(explorer_router)  # /explore/…, /api/…
     app.add_exception_handler(KbError, kb_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     # Added innermost first: gzip sits next to the routes, the request log outermost.
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes)
     app.add_middleware(
