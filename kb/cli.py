@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from pydantic import ValidationError
 
 from kb.errors import KbError
 from kb.settings import Settings
@@ -29,10 +30,26 @@ def _fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except KbError as exc:
-            click.echo(f"kb: error: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
+            _fail(str(exc))
+        except ValidationError as exc:  # a setting that does not hold (a bad --base-iri)
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            _fail(f"bad setting: {problems}")
+        except MemoryError:
+            _fail("out of memory (a profile or reference file far larger than real ones?)")
+        except OSError as exc:  # the store or an output path cannot be written
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
 
     return run
+
+
+def _fail(message: str) -> NoReturn:
+    # File names that are not UTF-8 arrive as surrogates: print them escaped.
+    safe = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    click.echo(f"kb: error: {safe}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -311,6 +311,18 @@ def build_knowledge_graph(
     started = time.perf_counter()
     reference = load_reference(settings)  # bad reference data fails before any writing
     layout = StoreLayout(settings.store)
+    with layout.writing():
+        return _build_into(layout, settings, reference, progress, jobs, started)
+
+
+def _build_into(
+    layout: StoreLayout,
+    settings: Settings,
+    reference: Reference,
+    progress: Progress | None,
+    jobs: int,
+    started: float,
+) -> BuildResult:
     build_dir = layout.new_build_dir()
     try:
         dataset = build_dir / DATASET_FILE

@@ -21,6 +21,7 @@ from pathlib import Path
 from kb.errors import ProfileParseError
 from kb.model import Assessment, Domain, Finding, Intro, PlaceKind, Profile
 from kb.parse import vocabulary as vocab
+from kb.parse.source import MAX_PROFILE_BYTES, check_line_lengths, read_bounded
 from kb.text import normalise
 
 __all__ = ["decode_profile", "parse_profile", "read_profile"]
@@ -813,20 +814,20 @@ def decode_profile(data: bytes, *, source: str) -> str:
             line=line,
             section="1",
         )
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    check_line_lengths(text, source)
+    return text
 
 
 def read_profile(path: Path) -> Profile:
     """Read, decode and parse one profile file; `Profile.source` is its file name.
 
     Errors name the path as given, so a caller can print them as they are.
+    Only a regular file of at most `MAX_PROFILE_BYTES` is read: a FIFO, a
+    device or a link to one is refused before a byte is read, so a build
+    never waits on a pipe or reads /dev/zero.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProfileParseError(
-            f"cannot read the profile: {exc.strerror or exc}", path=path
-        ) from exc
+    data = read_bounded(path, MAX_PROFILE_BYTES)
     text = decode_profile(data, source=str(path))
     return _Reader(text, source=path.name, error_path=path).read()

@@ -13,13 +13,16 @@ link and moves to a new build without a restart.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kb.errors import StoreUnavailableError
+from kb.errors import StoreError, StoreUnavailableError
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -33,6 +36,8 @@ STATISTICS_FILE = "statistics.json"
 CHECKSUMS_FILE = "SHA256SUMS"
 INDEX_FILE = "incoming.sqlite"
 KEEP_BUILDS = 3
+LOCK_FILE = ".build.lock"
+PUBLISHED = ".published"  # in a build directory once it has been made current
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,37 @@ class StoreLayout:
     @property
     def builds(self) -> Path:
         return self.root / BUILDS
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's build lock; remove what killed builds left behind.
+
+        One build writes a store at a time (a second one gets `StoreError`). A
+        build that was killed never published its directory: with the lock
+        held, every build directory that was never published is such an orphan.
+        """
+        try:
+            self.builds.mkdir(parents=True, exist_ok=True)
+            lock = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {self.root}: {exc.strerror or exc}") from exc
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreError(
+                    f"another kb build is writing {self.root}; try again later"
+                ) from exc
+            self._remove_orphans()
+            yield
+        finally:
+            os.close(lock)  # closing releases the lock
+
+    def _remove_orphans(self) -> None:
+        current = os.path.realpath(self.root / CURRENT)
+        for path in self.builds.iterdir():
+            if path.is_dir() and not (path / PUBLISHED).exists() and str(path) != current:
+                shutil.rmtree(path, ignore_errors=True)
 
     def new_build_dir(self) -> Path:
         """A new, empty directory for one build, named by UTC time and pid."""
@@ -71,6 +107,7 @@ class StoreLayout:
     def publish(self, build_dir: Path) -> None:
         """Make `build_dir` the current build in one atomic rename."""
         link = self.root / CURRENT
+        (build_dir / PUBLISHED).touch()
         tmp = self.root / f".{CURRENT}.{os.getpid()}"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()

@@ -100,8 +100,9 @@ def test_long_flat_chains_kill_no_worker_while_ordinary_queries_go_on(
         attacks = [pool.submit(hostile, query) for query in FLAT.values()]
         normal = list(pool.map(ordinary, range(20)))
         statuses = {name: attack.result() for name, attack in zip(FLAT, attacks, strict=True)}
-    # answered, or stopped at the deadline the client asked for; never a dead worker
-    assert all(status in (200, 504) for status in statuses.values()), statuses
+    # answered, stopped at the deadline the client asked for (504), or still waiting
+    # for its client's share when it passed (503); never a dead worker
+    assert all(status in (200, 503, 504) for status in statuses.values()), statuses
     assert normal == [200] * 20
     assert restarts(hostile_server) - before == sum(s == 504 for s in statuses.values())
     assert httpx.get(hostile_server.base + "/ready").status_code == 200
