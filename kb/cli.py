@@ -262,6 +262,11 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
 @click.option(
     "--root-path", help="Path prefix behind a reverse proxy, e.g. /mgi [env KB_ROOT_PATH]."
 )
+@click.option(
+    "--public-url",
+    help="Public base URL, used instead of the Host header in self-descriptions "
+    "[env KB_PUBLIC_URL; default http://HOST:PORT/ROOT-PATH/].",
+)
 @_fails_cleanly
 def serve(
     store: Path | None,
@@ -271,6 +276,7 @@ def serve(
     query_timeout: float | None,
     store_mode: str | None,
     root_path: str | None,
+    public_url: str | None,
 ) -> None:
     """Serve the knowledge graph: a read-only SPARQL 1.1 endpoint at /sparql.
 
@@ -288,6 +294,7 @@ def serve(
         query_timeout=query_timeout,
         store_mode=store_mode,
         root_path=root_path,
+        public_url=public_url,
     )
     if not settings.sparql_endpoint:  # an external store is checked by the server
         StoreLayout(settings.store).current_build()  # fail fast, before binding the port

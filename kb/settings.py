@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     max_answer_bytes: int = Field(default=67_108_864, ge=65_536)
     """Largest answer in bytes: a larger one is refused (413 `answer_too_large`) or,
     once streaming, cut off without its final chunk."""
+    header_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a connection may take to send a request's line and headers; then it is closed."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     """Largest POST body in bytes (413)."""
     stream_buffer_bytes: int = Field(default=4_194_304, ge=65_536)
@@ -92,6 +94,10 @@ class Settings(BaseSettings):
     """Origins allowed by CORS (comma-separated in env); `*` for any, never with credentials."""
     root_path: str = ""
     """Path prefix under which a reverse proxy publishes the server, e.g. `/mgi`."""
+    public_url: str | None = None
+    """The server's public base URL (`https://data.example.org/mgi/`): the service
+    description's endpoint, the workbench's endpoint and query base IRIs use it, never
+    the request's Host header. Default: `http://{host}:{port}{root_path}/`."""
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose X-Forwarded-* headers are trusted (comma-separated, or `*`)."""
     cache_max_age: int = Field(default=300, ge=0)
@@ -110,6 +116,19 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [item.strip() for item in text.split(",") if item.strip()]
         return value
+
+    @property
+    def public_base(self) -> str:
+        """The public base URL, ending in `/`."""
+        if self.public_url:
+            return self.public_url.rstrip("/") + "/"
+        host = "localhost" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}{self.root_path}/"
+
+    def public_url_of(self, path: str) -> str:
+        """The public URL of a request path (with or without the root path)."""
+        return self.public_base + path.removeprefix(self.root_path).lstrip("/")
 
     @field_validator("root_path")
     @classmethod

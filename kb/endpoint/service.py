@@ -199,6 +199,7 @@ class SparqlService:
         share = settings.client_concurrency or max(1, settings.workers - 1)
         self.shares = ClientShares(share, settings.client_queue)
         self.switches = 0
+        self.earlier_restarts = 0
         self._watcher: asyncio.Task[None] | None = None
         self._retiring: set[asyncio.Task[None]] = set()
         self._failed_link = ""
@@ -221,8 +222,9 @@ class SparqlService:
         dataset = await asyncio.to_thread(DatasetVersion.current, self.settings)
         self.generation = await self._open_generation(dataset)
         self.metrics.gauges["kb_workers_idle"] = lambda: float(self.pool.idle if self.pool else 0)
+        # A counter: restarts of the pools of earlier builds are kept, not reset.
         self.metrics.gauges["kb_worker_restarts_total"] = lambda: float(
-            self.pool.stats["restarts"] if self.pool else 0
+            self.earlier_restarts + (self.pool.stats["restarts"] if self.pool else 0)
         )
         self.metrics.gauges["kb_dataset_switches_total"] = lambda: float(self.switches)
         self.metrics.gauges["kb_client_share_refusals_total"] = lambda: float(self.shares.refused)
@@ -288,6 +290,8 @@ class SparqlService:
         new = await self._open_generation(dataset)
         old, self.generation = self.generation, new
         self.switches += 1
+        if old is not None:
+            self.earlier_restarts += old.pool.stats["restarts"]
         self.cache.clear()  # entries are keyed by version: the old ones can never hit
         if old is not None:
             grace = self.settings.query_timeout + 5.0
@@ -366,7 +370,7 @@ class SparqlService:
             await check_endpoints_public(endpoints)
         media = self._negotiate(shape.form, request.headers.get("accept"), parsed.format)
         timeout = min(parsed.timeout or settings.query_timeout, settings.query_timeout)
-        base_iri = str(request.url.replace(query=None))
+        base_iri = settings.public_url_of(request.url.path)
         job = Job(
             query=parsed.query,
             media=media,
@@ -426,9 +430,9 @@ class SparqlService:
         assert generation is not None
         dataset, stats = generation.dataset, generation.stats
         media = self._description_media(request)
-        base = str(request.base_url)
+        base = self.settings.public_base
         endpoint = base + "sparql"
-        url = str(request.url.replace(query=None))
+        url = self.settings.public_url_of(request.url.path)
         etag = entity_tag(dataset.version, what, media.name, url)
         headers = validators(etag, dataset.modified, self.settings.cache_max_age)
         if not_modified(request.headers, etag, dataset.modified):

@@ -257,7 +257,7 @@ async def workbench(request: Request, explorer: ExplorerDep) -> Response:
             classes |= {iri for iri, _ in stats.classes}
             properties |= {iri for iri, _ in stats.properties}
         config = {
-            "endpoint": str(request.base_url).rstrip("/") + "/sparql",
+            "endpoint": request.app.state.settings.public_base + "sparql",
             "examples": [
                 {
                     "name": e.name,
@@ -281,7 +281,9 @@ async def workbench(request: Request, explorer: ExplorerDep) -> Response:
 
 @router.get("/explore/")
 async def home_slash(request: Request) -> Response:
-    return RedirectResponse(request.url.replace(path=request.url.path.rstrip("/")), 308)
+    # A relative Location: nothing taken from the Host header goes back out.
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(request.url.path.rstrip("/") + query, 308)
 
 
 @router.get("/explore/static/{name:path}")

@@ -344,7 +344,8 @@ async def lookup(request: Request, site: SiteDep) -> Response:
     if not value:
         body = await run_in_threadpool(site.lookup_document, lang=lang, linker=linker)
         return _respond(request, site, body, DocFormat.HTML, path="resource", negotiated=False)
-    found = await run_in_threadpool(site.resolve, value, site_root=str(request.base_url))
+    site_root = request.app.state.settings.public_base
+    found = await run_in_threadpool(site.resolve, value, site_root=site_root)
     if found is None:
         return await _not_found(request, site, here="resource", iri=value, detail=value)
     location = _url(request, found.path) + _query(request, "lang")

@@ -18,10 +18,13 @@ from kb.endpoint.service import EXPOSED_HEADERS, SparqlService
 from kb.errors import KbError
 from kb.explorer import router as explorer_router
 from kb.http.errors import http_error_handler, kb_error_handler, validation_error_handler
+from kb.http.hygiene import HttpHygieneMiddleware
 from kb.http.metrics import Metrics
 from kb.http.middleware import PrefixMiddleware, RequestLogMiddleware
 from kb.linkeddata.routes import router as linked_data_router
 from kb.settings import Settings
+from kb.web.connections import protocol_with_head_deadline
+from kb.web.docs import router as docs_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         root_path=settings.root_path,
         lifespan=lifespan,
         openapi_url="/openapi.json",
+        docs_url=None,  # kb.web.docs serves them with vendored libraries
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.service = service
@@ -50,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(linked_data_router)  # /, /id/…, /doc/…, /def, /catalog, /dumps/…
     app.include_router(explorer_router)  # /explore/…, /api/…
+    app.include_router(docs_router)  # /docs, /redoc
     app.add_exception_handler(KbError, kb_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
@@ -70,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=86_400,
     )
+    # Outside CORS, so a preflight still reaches it; inside the log, which sees every answer.
+    app.add_middleware(HttpHygieneMiddleware, root_path=settings.root_path)
     app.add_middleware(RequestLogMiddleware, metrics=metrics, log=settings.access_log)
     if settings.root_path:
         app.add_middleware(PrefixMiddleware, root_path=settings.root_path)
@@ -91,8 +99,9 @@ def run(settings: Settings) -> None:
         access_log=False,  # kb.endpoint.access logs every request, with its request id
         server_header=False,
         # Long GET queries must reach the 414 check instead of failing in the HTTP
-        # parser: h11 takes a size limit, httptools answers 400 on its own.
-        http="h11",
+        # parser: h11 takes a size limit, httptools answers 400 on its own. The
+        # h11 protocol is extended with a deadline for each request's head.
+        http=protocol_with_head_deadline(settings.header_timeout),
         h11_max_incomplete_event_size=3 * settings.max_query_length + 16_384,
         timeout_graceful_shutdown=5,
     )

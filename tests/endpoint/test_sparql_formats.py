@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -217,16 +218,27 @@ def test_behind_a_proxy_with_a_prefix(proxied_server: Server, path: str) -> None
     assert response.json()["boolean"] is True
 
 
-def test_service_description_uses_forwarded_scheme_and_prefix(proxied_server: Server) -> None:
-    with proxied_server.client() as client:
+def test_service_description_names_the_configured_public_url(
+    knowledge_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Behind a proxy the endpoint's public address is a setting (issue 12.7): the
+    Host and X-Forwarded-* headers of a request never reach the description."""
+    public = "https://data.example.org/mgi/"
+    with (
+        running_server(
+            knowledge_graph.root, tmp_path, workers=1, root_path="/mgi", public_url=public
+        ) as server,
+        server.client() as client,
+    ):
         response = client.get(
             "/mgi/sparql",
-            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+            headers={"X-Forwarded-Proto": "http", "Host": "evil.example", "Accept": "text/turtle"},
         )
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
-    endpoint = rdflib.URIRef(f"https://{proxied_server.base.removeprefix('http://')}/mgi/sparql")
+    endpoint = rdflib.URIRef(public + "sparql")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (endpoint, sd.endpoint, endpoint) in graph
+    assert "evil.example" not in response.text
 
 
 def test_gzip_body_is_a_valid_stream() -> None:
