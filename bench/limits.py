@@ -4,9 +4,11 @@ against `kb serve` of a revision before the limits, on the same build, in one ru
     .venv/bin/python bench/limits.py --store .kb --before ee5fc61
 
 The earlier revision is checked out into a temporary git worktree and served
-from there with the same Python environment; both servers run pinned to CPU 0
-with 2 memory workers and no result cache, the load generator on CPU 1, as in
-bench.py. Every example query at concurrency 1 and 8; cells are requests/s.
+from there with the same Python environment; both servers run at once, pinned
+to CPU 0 with 2 memory workers and no result cache, the load generator on
+CPU 1, as in bench.py. For every example query and concurrency (1 and 8) the
+two are measured in turn, `--repeat` times each; cells are the median
+requests/s, so drift of the machine during the run falls on both alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,7 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="a store root (kb build)")
     parser.add_argument("--before", required=True, help="git revision without the limits")
-    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     rows = []
@@ -67,25 +71,32 @@ def main() -> None:
         )
         try:
             trees = {"before": before, "after": bench.ROOT}
-            results: dict[tuple[str, str, int], float] = {}
-            for label, tree in trees.items():
-                with kb_server_of(tree, args.store, args.workers) as (path, port):
-                    for name, query, accept in bench.example_queries():
-                        for c in (1, 8):
-                            job = bench.measure(
-                                label, path, port, name, query, accept, c, args.seconds
-                            )
-                            results[label, name, c] = asyncio.run(job).throughput
-            for name, _, _ in bench.example_queries():
-                for c in (1, 8):
-                    old, new = results["before", name, c], results["after", name, c]
-                    rows.append(f"| {name} | {c} | {old:.0f} | {new:.0f} | {new / old:.2f}× |")
+            with (
+                kb_server_of(trees["before"], args.store, args.workers) as (path, old_port),
+                kb_server_of(trees["after"], args.store, args.workers) as (_, new_port),
+            ):
+                for name, query, accept in bench.example_queries():
+                    for c in (1, 8):
+                        runs: dict[int, list[float]] = {old_port: [], new_port: []}
+                        for _ in range(args.repeat):
+                            for port in (old_port, new_port):
+                                job = bench.measure(
+                                    "", path, port, name, query, accept, c, args.seconds
+                                )
+                                runs[port].append(asyncio.run(job).throughput)
+                        old, new = (
+                            statistics.median(runs[old_port]),
+                            statistics.median(runs[new_port]),
+                        )
+                        rows.append(f"| {name} | {c} | {old:.0f} | {new:.0f} | {new / old:.2f}× |")
+                        print(rows[-1], flush=True)
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(before)],
                 cwd=bench.ROOT,
                 capture_output=True,
             )
+    print()
     print("| query | c | before req/s | with the limits req/s | ratio |")
     print("|---|---|---|---|---|")
     print("\n".join(rows))

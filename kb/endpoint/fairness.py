@@ -43,6 +43,10 @@ class ClientShares:
                 f"(client_concurrency), and has {share.waiting} more waiting "
                 "(client_queue); retry when one has finished"
             )
+        if not share.slots.locked():
+            await share.slots.acquire()  # free: taken at once, without yielding
+            share.holders += 1
+            return
         share.waiting += 1
         try:
             await asyncio.wait_for(share.slots.acquire(), timeout)

@@ -15,8 +15,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -187,11 +187,26 @@ class Generation:
     dataset: DatasetVersion
     pool: WorkerPool
     stats: describe.DatasetStatistics
+    companions: dict[str, Any] = field(default_factory=dict)
+    """What the layers above open for this version (the linked-data site), by name."""
+
+
+Companion = Callable[[DatasetVersion], Any]
+"""Opens, in a thread, what a layer above needs of one dataset version."""
 
 
 class SparqlService:
-    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+    """The one watcher of the published build: each version becomes a `Generation`
+    (workers, statistics and every registered companion), switched in whole."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        metrics: Metrics,
+        companions: dict[str, Companion] | None = None,
+    ) -> None:
         self.settings = settings
+        self.companion_openers = dict(companions or {})
         self.metrics = metrics
         self.generation: Generation | None = None
         self.examples: list[Example] = []
@@ -249,6 +264,10 @@ class SparqlService:
         try:
             await pool.start()
             stats = await self._statistics(dataset, pool)
+            companions = {
+                name: await asyncio.to_thread(opener, dataset)
+                for name, opener in self.companion_openers.items()
+            }
         except BaseException:
             await pool.close()
             raise
@@ -260,7 +279,7 @@ class SparqlService:
             self.settings.workers,
             dataset.mode,
         )
-        return Generation(dataset, pool, stats)
+        return Generation(dataset, pool, stats, companions)
 
     async def _watch_current(self) -> None:
         """Follow `kb build`: a new `current` link brings a new worker generation."""

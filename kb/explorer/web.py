@@ -23,7 +23,6 @@ from kb.errors import KbError, ProtocolError
 from kb.explorer.charts import Node, network_svg
 from kb.explorer.i18n import Words, page_language
 from kb.explorer.models import Mention
-from kb.explorer.runner import QueryRunner
 from kb.explorer.services import Explorer
 from kb.explorer.text import year_of
 from kb.http.errors import status_and_code
@@ -40,12 +39,9 @@ PAGE_SIZE = 50
 
 
 async def get_explorer(request: Request) -> Explorer:
-    # One runner per app (its cache is per dataset version); made on first use.
+    # One runner per app (its cache is per dataset version), made by the app factory.
     state = request.app.state
-    runner = getattr(state, "explorer_runner", None)
-    if runner is None:
-        runner = state.explorer_runner = QueryRunner(state.service)
-    return Explorer(runner, state.settings.base_iri)
+    return Explorer(state.explorer_runner, state.settings.base_iri)
 
 
 ExplorerDep = Annotated[Explorer, Depends(get_explorer)]

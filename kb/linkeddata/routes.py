@@ -10,9 +10,6 @@ ontology terms) are resolved by the client, which asks for the IRI before the
 
 from __future__ import annotations
 
-import asyncio
-import os
-from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -20,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from kb.errors import StoreUnavailableError
 from kb.http.caching import entity_tag, not_modified, validators
 from kb.http.errors import error_response
 from kb.http.negotiation import negotiate
@@ -28,49 +26,20 @@ from kb.linkeddata.i18n import LANGUAGES, choose_language
 from kb.linkeddata.paths import LIST_PAGES, ServedLinker
 from kb.linkeddata.render import STATIC
 from kb.linkeddata.site import NotFoundError, Site
-from kb.settings import Settings
-from kb.store import StoreLayout
-from kb.store.layout import CURRENT, DUMPS_DIR
+from kb.store.layout import DUMPS_DIR
 
 router = APIRouter(tags=["linked data"])
 _GET = ["GET", "HEAD"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Published:
-    link: str
-    """What the store's `current` link said when `site` was opened."""
-    site: Site
-
-
-def _current_link(settings: Settings) -> str:
-    try:
-        return os.readlink(StoreLayout(settings.store).root / CURRENT)
-    except OSError:
-        return ""
-
-
 async def get_site(request: Request) -> Site:
-    """The site of the published build: opened on first use, reopened after a new build.
-
-    One readlink per request tells whether `kb build` published a new build
-    (the SPARQL service moves to it too); pages then come from the new one.
-    """
-    state = request.app.state
-    settings: Settings = state.settings
-    link = _current_link(settings)
-    published: _Published | None = getattr(state, "linked_data", None)
-    if published is not None and published.link == link:
-        return published.site
-    lock = getattr(state, "linked_data_lock", None)
-    if lock is None:
-        lock = state.linked_data_lock = asyncio.Lock()
-    async with lock:
-        published = getattr(state, "linked_data", None)
-        if published is None or published.link != link:
-            site = await run_in_threadpool(Site.open, settings)
-            published = state.linked_data = _Published(link, site)
-    return published.site
+    """The site of the version the endpoint serves now: a companion of its
+    generation, opened and switched with it (kb.endpoint.service)."""
+    generation = request.app.state.service.generation
+    site = generation.companions.get("site") if generation is not None else None
+    if site is None:
+        raise StoreUnavailableError("the knowledge graph is not open yet")
+    return site
 
 
 SiteDep = Annotated[Site, Depends(get_site)]

@@ -151,6 +151,14 @@ class Site:
         return cls.for_store(store, base=settings.base_iri, build_dir=build_dir)
 
     @classmethod
+    def for_version(cls, settings: Settings, build_dir: Path | None) -> Site:
+        """The site of one served dataset version: its build directory, or the
+        external store (build_dir None) as `open` finds it."""
+        if build_dir is None:
+            return cls.open(settings)
+        return cls.for_build(build_dir, base=settings.base_iri)
+
+    @classmethod
     def for_build(cls, build_dir: Path, *, base: str) -> Site:
         store = OxigraphStore.open_read_only(build_dir / STORE_DIR, version=build_dir.name)
         return cls.for_store(store, base=base, build_dir=build_dir)

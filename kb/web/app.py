@@ -17,11 +17,13 @@ from kb.endpoint.routes import router
 from kb.endpoint.service import EXPOSED_HEADERS, SparqlService
 from kb.errors import KbError
 from kb.explorer import router as explorer_router
+from kb.explorer.runner import QueryRunner
 from kb.http.errors import http_error_handler, kb_error_handler, validation_error_handler
 from kb.http.hygiene import HttpHygieneMiddleware
 from kb.http.metrics import Metrics
 from kb.http.middleware import PrefixMiddleware, RequestLogMiddleware
 from kb.linkeddata.routes import router as linked_data_router
+from kb.linkeddata.site import Site
 from kb.settings import Settings
 from kb.web.connections import protocol_with_head_deadline
 from kb.web.docs import router as docs_router
@@ -30,7 +32,11 @@ from kb.web.docs import router as docs_router
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     metrics = Metrics()
-    service = SparqlService(settings, metrics)
+    # One watcher of the published build: the linked-data site follows the endpoint's
+    # generations, and the explorer asks the same workers.
+    service = SparqlService(
+        settings, metrics, companions={"site": lambda v: Site.for_version(settings, v.build_dir)}
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.explorer_runner = QueryRunner(service)
     app.state.metrics = metrics
     app.include_router(router)
     app.include_router(linked_data_router)  # /, /id/…, /doc/…, /def, /catalog, /dumps/…

@@ -138,7 +138,11 @@ def _metric(server: Server, name: str) -> float:
     return float(match.group(1))
 
 
-def test_worker_restarts_are_not_reset_by_a_new_build(tmp_path: Path) -> None:
+def test_a_new_build_switches_everything_at_once_and_keeps_the_restart_count(
+    tmp_path: Path,
+) -> None:
+    """One watcher: the endpoint, the linked-data site and the explorer move to a
+    new build together, and the worker-restart counter is not reset by it."""
     from kb.pipeline import build_knowledge_graph
     from tests.support.servers import REPO
 
@@ -153,8 +157,20 @@ def test_worker_restarts_are_not_reset_by_a_new_build(tmp_path: Path) -> None:
         while _metric(server, "kb_worker_restarts_total") < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _metric(server, "kb_worker_restarts_total") == 1
+        with server.client() as client:
+            page_before = client.get("/catalog").headers["etag"]
+            version_before = client.get("/sparql", params={"query": "ASK {}"}).headers[
+                "mgi-dataset-version"
+            ]
         assert build_knowledge_graph(settings).conforms
         while _metric(server, "kb_dataset_switches_total") < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _metric(server, "kb_dataset_switches_total") == 1
         assert _metric(server, "kb_worker_restarts_total") == 1
+        with server.client() as client:
+            page_after = client.get("/catalog").headers["etag"]
+            version_after = client.get("/sparql", params={"query": "ASK {}"}).headers[
+                "mgi-dataset-version"
+            ]
+        assert version_after != version_before
+        assert page_after != page_before and version_after in page_after
