@@ -30,10 +30,13 @@ import bench
 
 
 @contextlib.contextmanager
-def kb_server_of(tree: Path, store: Path, workers: int) -> Iterator[tuple[str, int]]:
+def kb_server_of(
+    tree: Path, store: Path, workers: int, extra: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     """`kb serve` with the code of `tree` (a checkout), memory workers, no cache."""
     port = bench.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(extra or {})
     env.update(KB_STORE_MODE="memory", KB_WORKERS=str(workers), KB_ACCESS_LOG="false")
     env.update(KB_ROW_CAP="10000000", KB_RESULT_CACHE_BYTES="0", PYTHONPATH=str(tree))
     command = [sys.executable, "-m", "kb.cli", "serve", "--store", str(store), "--port", str(port)]
@@ -58,8 +61,16 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="git revision without the limits")
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--after-env",
+        action="append",
+        default=[],
+        metavar="KB_NAME=VALUE",
+        help="a setting for the server of this tree only (e.g. KB_CLIENT_CONCURRENCY=2)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    after_env = dict(item.split("=", 1) for item in args.after_env)
     rows = []
     with tempfile.TemporaryDirectory(prefix="kb-limits-") as tmp:
         before = Path(tmp) / "before"
@@ -73,7 +84,7 @@ def main() -> None:
             trees = {"before": before, "after": bench.ROOT}
             with (
                 kb_server_of(trees["before"], args.store, args.workers) as (path, old_port),
-                kb_server_of(trees["after"], args.store, args.workers) as (_, new_port),
+                kb_server_of(trees["after"], args.store, args.workers, after_env) as (_, new_port),
             ):
                 for name, query, accept in bench.example_queries():
                     for c in (1, 8):

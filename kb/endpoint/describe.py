@@ -7,11 +7,8 @@ statistics VoID reports are counted once per dataset version by `kb build`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -30,6 +27,7 @@ from kb.http.negotiation import (
     MediaType,
 )
 from kb.namespaces import PREFIXES, XSD
+from kb.publication.counts import DatasetStatistics
 from kb.sparql.text import QueryForm
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -82,57 +80,6 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=_iri(XSD + "integer"))
 
 
-@dataclass(frozen=True, slots=True)
-class GraphCount:
-    name: str
-    triples: int
-
-
-@dataclass(slots=True)
-class DatasetStatistics:
-    """What VoID and the service description say about one dataset version."""
-
-    version: str
-    modified: datetime
-    triples: int = 0
-    quads: int = 0
-    distinct_subjects: int = 0
-    distinct_objects: int = 0
-    graphs: list[GraphCount] = field(default_factory=list)
-    classes: list[tuple[str, int]] = field(default_factory=list)
-    properties: list[tuple[str, int]] = field(default_factory=list)
-
-
-def load_build_statistics(stats: DatasetStatistics, build_dir: Path) -> bool:
-    """Fill `stats` from the counts `kb build` wrote (statistics.json); False if absent."""
-    from kb.store.layout import STATISTICS_FILE  # written by kb.publication.catalog
-
-    path = build_dir / STATISTICS_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        stats.triples = int(raw["triples"])
-        stats.distinct_subjects = int(raw["distinct_subjects"])
-        stats.distinct_objects = int(raw["distinct_objects"])
-        stats.graphs = [GraphCount(g, int(n)) for g, n in raw["graphs"]]
-        stats.classes = [(c, int(n)) for c, n in raw["classes"]]
-        stats.properties = [(q, int(n)) for q, n in raw["properties"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False  # an older build, or none: the server counts instead
-    stats.quads = sum(g.triples for g in stats.graphs)
-    return True
-
-
-# Counted by the worker pool at start when the build has no statistics.json;
-# the default graph is the union of all graphs.
-STATISTICS_QUERIES = {
-    "totals": "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) "
-    "(COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }",
-    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-    "classes": "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-    "properties": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p",
-}
-
-
 def service_description(
     endpoint: str,
     stats: DatasetStatistics,
@@ -172,24 +119,31 @@ def service_description(
         t.append(ox.Triple(service, _iri(SD + "feature"), _iri(SD + "BasicFederatedQuery")))
     for name in _FORMAT_IRIS.values():
         t.append(ox.Triple(service, _iri(SD + "resultFormat"), _iri(FORMATS + name)))
-    for graph in stats.graphs:
+    for name, triples in stats.graphs:
         named, inner = ox.BlankNode(), ox.BlankNode()
         t += [
             ox.Triple(dataset, _iri(SD + "namedGraph"), named),
             ox.Triple(named, *_a(SD + "NamedGraph")),
-            ox.Triple(named, _iri(SD + "name"), _iri(graph.name)),
+            ox.Triple(named, _iri(SD + "name"), _iri(name)),
             ox.Triple(named, _iri(SD + "graph"), inner),
             ox.Triple(inner, *_a(SD + "Graph")),
-            ox.Triple(inner, _iri(VOID + "triples"), _int(graph.triples)),
+            ox.Triple(inner, _iri(VOID + "triples"), _int(triples)),
         ]
     return t
 
 
 def void_description(
-    stats: DatasetStatistics, *, dataset_iri: str, endpoint: str, uri_space: str
+    stats: DatasetStatistics,
+    *,
+    version: str,
+    modified: datetime,
+    dataset_iri: str,
+    endpoint: str,
+    uri_space: str,
 ) -> list[ox.Triple]:
+    """VoID of one dataset version: its counts, its version id and build time."""
     dataset = _iri(dataset_iri)
-    modified = stats.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     t = [
         ox.Triple(dataset, *_a(VOID + "Dataset")),
         ox.Triple(
@@ -198,9 +152,9 @@ def void_description(
         ox.Triple(
             dataset,
             _iri(DCTERMS + "modified"),
-            ox.Literal(modified, datatype=_iri(XSD + "dateTime")),
+            ox.Literal(stamp, datatype=_iri(XSD + "dateTime")),
         ),
-        ox.Triple(dataset, _iri(DCTERMS + "identifier"), ox.Literal(stats.version)),
+        ox.Triple(dataset, _iri(DCTERMS + "identifier"), ox.Literal(version)),
         ox.Triple(dataset, _iri(VOID + "sparqlEndpoint"), _iri(endpoint)),
         ox.Triple(dataset, _iri(VOID + "uriSpace"), ox.Literal(uri_space)),
         ox.Triple(dataset, _iri(VOID + "triples"), _int(stats.triples)),
@@ -225,13 +179,13 @@ def void_description(
             ox.Triple(part, _iri(VOID + "property"), _iri(prop)),
             ox.Triple(part, _iri(VOID + "triples"), _int(count)),
         ]
-    for graph in stats.graphs:
+    for name, triples in stats.graphs:
         part = ox.BlankNode()
         t += [
             ox.Triple(dataset, _iri(VOID + "subset"), part),
             ox.Triple(part, *_a(VOID + "Dataset")),
-            ox.Triple(part, _iri(SD + "name"), _iri(graph.name)),
-            ox.Triple(part, _iri(VOID + "triples"), _int(graph.triples)),
+            ox.Triple(part, _iri(SD + "name"), _iri(name)),
+            ox.Triple(part, _iri(VOID + "triples"), _int(triples)),
         ]
     return t
 

@@ -58,10 +58,11 @@ from kb.http.negotiation import (
     negotiate,
 )
 from kb.namespaces import PREFIXES
+from kb.publication.counts import COUNTING_QUERIES, DatasetStatistics, statistics_from
 from kb.settings import Settings
 from kb.sparql.text import QueryForm, analyse
 from kb.store import StoreLayout
-from kb.store.layout import CURRENT, DATASET_FILE, STATISTICS_NQ, STORE_DIR
+from kb.store.layout import CURRENT, DATASET_FILE, STATISTICS_FILE, STATISTICS_NQ, STORE_DIR
 from kb.store.sparql import open_remote
 
 log = logging.getLogger("kb.endpoint")
@@ -186,7 +187,7 @@ class Generation:
 
     dataset: DatasetVersion
     pool: WorkerPool
-    stats: describe.DatasetStatistics
+    stats: DatasetStatistics
     companions: dict[str, Any] = field(default_factory=dict)
     """What the layers above open for this version (the linked-data site), by name."""
 
@@ -228,7 +229,7 @@ class SparqlService:
         return self.generation.pool if self.generation else None
 
     @property
-    def stats(self) -> describe.DatasetStatistics | None:
+    def stats(self) -> DatasetStatistics | None:
         return self.generation.stats if self.generation else None
 
     # --- life cycle -------------------------------------------------------------------
@@ -347,35 +348,15 @@ class SparqlService:
         bindings: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
         return bindings
 
-    async def _statistics(
-        self, dataset: DatasetVersion, pool: WorkerPool
-    ) -> describe.DatasetStatistics:
-        # Counted by `kb build` (statistics.json); counted here only for older builds.
-        stats = describe.DatasetStatistics(dataset.version, dataset.modified)
+    async def _statistics(self, dataset: DatasetVersion, pool: WorkerPool) -> DatasetStatistics:
+        # Counted by `kb build` (statistics.json); counted here only for builds without it.
         build = dataset.build_dir
-        if build is not None and describe.load_build_statistics(stats, build):
-            return stats
-        queries = describe.STATISTICS_QUERIES
-        totals = (await self._select(pool, queries["totals"]))[0]
-        stats.triples = int(totals["n"]["value"])
-        stats.distinct_subjects = int(totals["subjects"]["value"])
-        stats.distinct_objects = int(totals["objects"]["value"])
-        stats.graphs = [
-            describe.GraphCount(row["g"]["value"], int(row["n"]["value"]))
-            for row in await self._select(pool, queries["graphs"])
-            if row["g"]["type"] == "uri"
-        ]
-        stats.quads = sum(g.triples for g in stats.graphs)
-        stats.classes = [
-            (row["c"]["value"], int(row["n"]["value"]))
-            for row in await self._select(pool, queries["classes"])
-            if row["c"]["type"] == "uri"
-        ]
-        stats.properties = [
-            (row["p"]["value"], int(row["n"]["value"]))
-            for row in await self._select(pool, queries["properties"])
-        ]
-        return stats
+        if build is not None and (build / STATISTICS_FILE).is_file():
+            return DatasetStatistics.load(build / STATISTICS_FILE)
+        answers = {
+            name: await self._select(pool, query) for name, query in COUNTING_QUERIES.items()
+        }
+        return statistics_from(answers)
 
     # --- queries ----------------------------------------------------------------------
     async def answer_query(self, request: Request, parsed: QueryRequest) -> Response:
@@ -469,6 +450,8 @@ class SparqlService:
         elif what == "void":
             triples = describe.void_description(
                 stats,
+                version=dataset.version,
+                modified=dataset.modified,
                 dataset_iri=dataset_iri,
                 endpoint=endpoint,
                 uri_space=f"{self.settings.base_iri}id/",

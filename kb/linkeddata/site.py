@@ -42,8 +42,7 @@ from kb.namespaces import (
     curie,
     expand_curie,
 )
-from kb.publication.catalog import Statistics
-from kb.publication.catalog import count_statistics as _count_statistics
+from kb.publication.counts import DatasetStatistics, bindings_of, count_statistics
 from kb.publication.link_index import IncomingIndex
 from kb.rdf.graph import TripleIndex
 from kb.settings import Settings
@@ -106,7 +105,7 @@ class Site:
         index: IncomingIndex,
         vocabulary: Vocabulary,
         catalog: list[ox.Triple],
-        statistics: Statistics,
+        statistics: DatasetStatistics,
         version: str,
         modified: datetime,
         build_dir: Path | None = None,
@@ -177,7 +176,9 @@ class Site:
         )
         stats_file = side / STATISTICS_FILE
         statistics = (
-            Statistics.load(stats_file) if stats_file.is_file() else _count_statistics(store)
+            DatasetStatistics.load(stats_file)
+            if stats_file.is_file()
+            else count_statistics(lambda query: bindings_of(store.select(query)))
         )
         dataset = side / DATASET_FILE
         modified = (

@@ -24,7 +24,6 @@ import math
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -203,17 +202,10 @@ def void_turtle(site: Site) -> bytes:
     """The VoID the endpoint serves at /.well-known/void, from the build's statistics."""
     from kb.endpoint import describe
 
-    stats = describe.DatasetStatistics(site.version, site.modified.astimezone(UTC))
-    s = site.statistics
-    stats.triples = s.triples
-    stats.distinct_subjects = s.distinct_subjects
-    stats.distinct_objects = s.distinct_objects
-    stats.graphs = [describe.GraphCount(g, n) for g, n in s.graphs]
-    stats.quads = sum(n for _, n in s.graphs)
-    stats.classes = list(s.classes)
-    stats.properties = list(s.properties)
     triples = describe.void_description(
-        stats,
+        site.statistics,
+        version=site.version,
+        modified=site.modified,
         dataset_iri=site.dataset_iri,
         endpoint=site.base + "sparql",
         uri_space=site.base + "id/",

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -45,6 +44,7 @@ from kb.namespaces import (
     SPDX,
     XSD,
 )
+from kb.publication.counts import DatasetStatistics, bindings_of, count_statistics
 from kb.publication.link_index import write_index
 from kb.rdf import jsonld
 from kb.settings import Settings
@@ -83,33 +83,6 @@ class Dump:
     size: int
     graph: str | None = None
     """The named graph a per-profile dump holds."""
-
-
-@dataclass(slots=True)
-class Statistics:
-    """The counts VoID reports, computed once per build."""
-
-    triples: int = 0
-    distinct_subjects: int = 0
-    distinct_objects: int = 0
-    graphs: list[tuple[str, int]] = field(default_factory=list)
-    classes: list[tuple[str, int]] = field(default_factory=list)
-    properties: list[tuple[str, int]] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, path: Path) -> Statistics:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            triples=raw["triples"],
-            distinct_subjects=raw["distinct_subjects"],
-            distinct_objects=raw["distinct_objects"],
-            graphs=[(g, n) for g, n in raw["graphs"]],
-            classes=[(c, n) for c, n in raw["classes"]],
-            properties=[(p, n) for p, n in raw["properties"]],
-        )
-
-    def class_count(self, iri: str) -> int:
-        return dict(self.classes).get(iri, 0)
 
 
 _WHOLE = (
@@ -239,38 +212,6 @@ def write_dumps(build_dir: Path, profile_graphs: dict[str, str]) -> list[Dump]:
 
 
 # The VoID counts, over the union default graph (the endpoint's own queries).
-_STATISTICS = {
-    "totals": "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) "
-    "(COUNT(DISTINCT ?o) AS ?objects) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-    "classes": "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-    "properties": "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } "
-    "GROUP BY ?p ORDER BY ?p",
-}
-
-
-def count_statistics(store: OxigraphStore) -> Statistics:
-    totals = store.select(_STATISTICS["totals"])[0]
-    stats = Statistics(
-        triples=int(totals["n"].value),
-        distinct_subjects=int(totals["subjects"].value),
-        distinct_objects=int(totals["objects"].value),
-    )
-
-    def pairs(name: str, var: str) -> list[tuple[str, int]]:
-        rows = store.select(_STATISTICS[name])
-        return [
-            (row[var].value, int(row["n"].value))
-            for row in rows
-            if isinstance(row.get(var), ox.NamedNode)
-        ]
-
-    stats.graphs = pairs("graphs", "g")
-    stats.classes = pairs("classes", "c")
-    stats.properties = pairs("properties", "p")
-    return stats
-
-
 @dataclass(frozen=True, slots=True)
 class SourceProfile:
     """A profile as the catalogue's provenance names it."""
@@ -311,7 +252,7 @@ def catalog_triples(
     info: DatasetInfo,
     dumps: list[Dump],
     profiles: list[SourceProfile],
-    statistics: Statistics,
+    statistics: DatasetStatistics,
     version: str,
     modified: datetime,
     issued: str | None = None,
@@ -499,6 +440,10 @@ def _issued(reference: Path) -> str | None:
     return str(value) if value else None
 
 
+def _bindings(store: OxigraphStore, query: str) -> list[dict[str, dict[str, str]]]:
+    return bindings_of(store.select(query))
+
+
 _PROFILE_FACTS = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX mgi: <https://w3id.org/mgi/def#>
 SELECT ?p ?title ?language ?place WHERE {
@@ -529,11 +474,9 @@ def write_publication(
     store = OxigraphStore.open_read_only(build_dir / STORE_DIR)
     links = write_index(store, build_dir / INDEX_FILE, base=settings.base_iri)
     progress(f"incoming-link index: {links} resources")
-    stats = count_statistics(store)
+    stats = count_statistics(partial(_bindings, store))
     progress(f"VoID counts: {stats.triples} distinct triples")
-    (build_dir / STATISTICS_FILE).write_text(
-        json.dumps(asdict(stats), indent=1) + "\n", encoding="utf-8"
-    )
+    stats.write(build_dir / STATISTICS_FILE)
     facts: dict[str, dict[str, Any]] = {}
     for row in store.select(_PROFILE_FACTS):
         entry = facts.setdefault(row["p"].value, {})

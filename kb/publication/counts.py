@@ -43,6 +43,9 @@ class DatasetStatistics:
     def quads(self) -> int:
         return sum(n for _, n in self.graphs)
 
+    def class_count(self, iri: str) -> int:
+        return dict(self.classes).get(iri, 0)
+
     @classmethod
     def load(cls, path: Path) -> DatasetStatistics:
         raw = json.loads(path.read_text(encoding="utf-8"))
