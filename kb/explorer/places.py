@@ -26,8 +26,8 @@ from kb.explorer.rows import (
     text_of,
 )
 from kb.explorer.runner import Row
-from kb.explorer.sparql import Raw
 from kb.linkeddata.i18n import pick
+from kb.sparql.binding import Raw
 
 
 class PlaceViews:

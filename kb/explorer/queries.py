@@ -9,7 +9,7 @@ their counts come from one aggregate query, never from a query per row.
 
 from __future__ import annotations
 
-from kb.explorer.sparql import Query, Raw, prefixes
+from kb.sparql.binding import Query, Raw, prefixes
 
 _P = prefixes("mgi", "org", "skos", "rdfs", "dcterms", "schema")
 

@@ -44,11 +44,11 @@ from kb.explorer.rows import (
     text_of,
 )
 from kb.explorer.runner import QueryRunner, Row, Value
-from kb.explorer.sparql import literal
 from kb.explorer.text import is_slug, search_pattern, split_finding_id
 from kb.linkeddata.i18n import pick
 from kb.namespaces import MGI
 from kb.publication.statistics import STATISTICS_GRAPH
+from kb.sparql.binding import literal
 
 POTENTIAL = str(MGI.PotentialForDevelopment)
 SCHEMES = {

@@ -92,13 +92,15 @@ def about(store: QueryableStore, iris: list[str]) -> list[ox.Triple]:
     """Labels and types of `iris`, in one query."""
     if not iris:
         return []
-    return _construct(store, queries.ABOUT % queries.values_block(sorted(set(iris))))
+    resources = [named_node(iri) for iri in sorted(set(iris))]
+    return _construct(store, queries.ABOUT.bind(resources=resources))
 
 
 def finding_cards(store: QueryableStore, iris: list[str]) -> list[ox.Triple]:
     if not iris:
         return []
-    return _construct(store, queries.FINDING_CARDS % queries.values_block(sorted(set(iris))))
+    findings = [named_node(iri) for iri in sorted(set(iris))]
+    return _construct(store, queries.FINDING_CARDS.bind(findings=findings))
 
 
 def incoming_page(
@@ -110,7 +112,7 @@ def incoming_page(
     page_size: int,
     base: str | None = None,
 ) -> list[str]:
-    sparql = queries.INCOMING_PAGE % (page_size, (page - 1) * page_size)
+    sparql = queries.INCOMING_PAGE.bind(limit=page_size, offset=(page - 1) * page_size)
     bound = {"iri": named_node(iri), "p": named_node(prop), "skip": _skip(base)}
     rows = store.query(sparql, substitutions=bound)
     return [row["s"].value for row in rows]

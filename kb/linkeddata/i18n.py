@@ -11,10 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from kb.namespaces import MGI
-from kb.namespaces import SKOS as _SKOS
-
-_MGI = str(MGI)
+from kb.namespaces import expand_curie
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "pt")
 DEFAULT_LANGUAGE = "en"
@@ -82,164 +79,31 @@ UI: dict[str, dict[str, str]] = tomllib.loads(
     (Path(__file__).parent / "messages.toml").read_text(encoding="utf-8")
 )
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_DCT = "http://purl.org/dc/terms/"
-_ORG = "http://www.w3.org/ns/org#"
-_SCHEMA = "https://schema.org/"
-_OWL = "http://www.w3.org/2002/07/owl#"
 
-# Standard terms the pages show, in (en, es, fr, pt); the ontology labels its own terms.
-_TERMS: dict[str, tuple[str, str, str, str]] = {
-    _RDF + "type": ("type", "tipo", "type", "tipo"),
-    _RDFS + "label": ("label", "etiqueta", "libellé", "rótulo"),
-    _RDFS + "comment": ("comment", "comentario", "commentaire", "comentário"),
-    _RDFS + "seeAlso": ("see also", "véase también", "voir aussi", "ver também"),
-    _RDFS + "isDefinedBy": ("defined by", "definido por", "défini par", "definido por"),
-    _RDFS + "subClassOf": ("subclass of", "subclase de", "sous-classe de", "subclasse de"),
-    _RDFS + "subPropertyOf": (
-        "subproperty of",
-        "subpropiedad de",
-        "sous-propriété de",
-        "subpropriedade de",
-    ),
-    _RDFS + "domain": ("applies to", "se aplica a", "s'applique à", "aplica-se a"),
-    _RDFS + "range": ("values", "valores", "valeurs", "valores"),
-    _SKOS + "prefLabel": (
-        "preferred label",
-        "etiqueta preferida",
-        "libellé préféré",
-        "rótulo preferido",
-    ),
-    _SKOS + "altLabel": (
-        "other names",
-        "otros nombres",
-        "autres noms",
-        "outros nomes",
-    ),
-    _SKOS + "notation": ("code", "código", "code", "código"),
-    _SKOS + "definition": ("definition", "definición", "définition", "definição"),
-    _SKOS + "scopeNote": ("note", "nota", "note", "nota"),
-    _SKOS + "editorialNote": (
-        "editorial note",
-        "nota editorial",
-        "note éditoriale",
-        "nota editorial",
-    ),
-    _SKOS + "inScheme": ("in scheme", "en el esquema", "dans le schéma", "no esquema"),
-    _SKOS + "topConceptOf": (
-        "top concept of",
-        "concepto principal de",
-        "concept de tête de",
-        "conceito principal de",
-    ),
-    _SKOS + "hasTopConcept": (
-        "top concepts",
-        "conceptos principales",
-        "concepts de tête",
-        "conceitos principais",
-    ),
-    _DCT + "title": ("title", "título", "titre", "título"),
-    _DCT + "abstract": ("summary", "resumen", "résumé", "resumo"),
-    _DCT + "description": ("description", "descripción", "description", "descrição"),
-    _DCT + "issued": ("issued", "publicado", "publié", "publicado"),
-    _DCT + "modified": ("modified", "modificado", "modifié", "modificado"),
-    _DCT + "created": ("created", "creado", "créé", "criado"),
-    _DCT + "language": ("language", "idioma", "langue", "idioma"),
-    _DCT + "publisher": ("publisher", "editor", "éditeur", "editor"),
-    _DCT + "creator": ("creator", "autor", "auteur", "autor"),
-    _DCT + "source": ("source", "fuente", "source", "fonte"),
-    _DCT + "identifier": ("identifier", "identificador", "identifiant", "identificador"),
-    _DCT + "license": ("licence", "licencia", "licence", "licença"),
-    _ORG + "classification": ("institution type", "tipo de institución", "type", "tipo"),
-    _ORG + "subOrganizationOf": ("part of", "parte de", "fait partie de", "parte de"),
-    _SCHEMA + "name": ("name", "nombre", "nom", "nome"),
-    _SCHEMA + "containedInPlace": ("located in", "situado en", "situé dans", "situado em"),
-    _SCHEMA + "latitude": ("latitude", "latitud", "latitude", "latitude"),
-    _SCHEMA + "longitude": ("longitude", "longitud", "longitude", "longitude"),
-    _SCHEMA + "identifier": ("code", "código", "code", "código"),
-    _SCHEMA + "temporalCoverage": ("period", "periodo", "période", "período"),
-    _ORG + "Organization": ("organisation", "organización", "organisation", "organização"),
-    _SCHEMA + "City": ("city", "ciudad", "ville", "cidade"),
-    _SCHEMA + "Country": ("country", "país", "pays", "país"),
-    _SCHEMA + "AdministrativeArea": (
-        "administrative area",
-        "división administrativa",
-        "division administrative",
-        "divisão administrativa",
-    ),
-    _SCHEMA + "Place": ("place", "lugar", "lieu", "lugar"),
-    _SKOS + "Concept": ("concept", "concepto", "concept", "conceito"),
-    _SKOS + "ConceptScheme": (
-        "concept scheme",
-        "esquema de conceptos",
-        "schéma de concepts",
-        "esquema de conceitos",
-    ),
-    _OWL + "Class": ("class", "clase", "classe", "classe"),
-    _OWL + "ObjectProperty": ("property", "propiedad", "propriété", "propriedade"),
-    _OWL + "DatatypeProperty": ("property", "propiedad", "propriété", "propriedade"),
-    _OWL + "Ontology": ("ontology", "ontología", "ontologie", "ontologia"),
-}
+def _term_table(table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    out = {}
+    for name, labels in table.items():
+        iri = expand_curie(name)
+        if iri is None or set(labels) != set(LANGUAGES):
+            raise ValueError(f"term_labels.toml: {name!r} needs a known prefix and {LANGUAGES}")
+        out[iri] = dict(labels)
+    return out
 
-# Incoming links read better from the other end: "mentioned by" rather than "mentions".
-_INVERSE: dict[str, tuple[str, str, str, str]] = {
-    _MGI + "mentions": (
-        "Findings that mention it",
-        "Hallazgos que lo mencionan",
-        "Constats qui le mentionnent",
-        "Constatações que o mencionam",
-    ),
-    _MGI + "refersTo": (
-        "Mentions that refer to it",
-        "Menciones que remiten a él",
-        "Mentions qui y renvoient",
-        "Menções que remetem a ele",
-    ),
-    _MGI + "profile": (
-        "Findings of this profile",
-        "Hallazgos de este perfil",
-        "Constats de ce profil",
-        "Constatações deste perfil",
-    ),
-    _MGI + "hasFinding": ("In profile", "En el perfil", "Dans le profil", "No perfil"),
-    _MGI + "assessedPlace": (
-        "Profiles assessing it",
-        "Perfiles que lo evalúan",
-        "Profils qui l'évaluent",
-        "Perfis que o avaliam",
-    ),
-    _MGI + "jurisdiction": (
-        "Institutions and instruments with this jurisdiction",
-        "Instituciones e instrumentos con esta jurisdicción",
-        "Institutions et instruments de ce ressort",
-        "Instituições e instrumentos com esta jurisdição",
-    ),
-    _DCT + "creator": (
-        "Instruments it created",
-        "Instrumentos que creó",
-        "Instruments qu'il a créés",
-        "Instrumentos que criou",
-    ),
-    _DCT + "publisher": ("Publisher of", "Editor de", "Éditeur de", "Editor de"),
-    _ORG + "subOrganizationOf": (
-        "Sub-organisations",
-        "Suborganizaciones",
-        "Sous-organisations",
-        "Suborganizações",
-    ),
-    _SCHEMA + "containedInPlace": ("Contains", "Contiene", "Contient", "Contém"),
-}
+
+# Standard terms the pages show, in every language; the ontology labels its own terms.
+_TERM_LABELS = tomllib.loads((Path(__file__).parent / "term_labels.toml").read_text("utf-8"))
+_TERMS = _term_table(_TERM_LABELS["terms"])
+_INVERSE = _term_table(_TERM_LABELS["inverse"])
 
 
 def term_label(iri: str, lang: str) -> str | None:
     labels = _TERMS.get(iri)
-    return labels[LANGUAGES.index(lang)] if labels else None
+    return labels.get(lang, labels[DEFAULT_LANGUAGE]) if labels else None
 
 
 def inverse_label(iri: str, lang: str) -> str | None:
     labels = _INVERSE.get(iri)
-    return labels[LANGUAGES.index(lang)] if labels else None
+    return labels.get(lang, labels[DEFAULT_LANGUAGE]) if labels else None
 
 
 def ui(lang: str) -> dict[str, str]:

@@ -46,7 +46,7 @@ from kb.publication.counts import DatasetStatistics, bindings_of, count_statisti
 from kb.publication.link_index import IncomingIndex
 from kb.rdf.graph import TripleIndex
 from kb.settings import Settings
-from kb.sparql.binding import is_iri
+from kb.sparql.binding import is_iri, named_node
 from kb.store import OxigraphStore, StoreLayout, open_store
 from kb.store.layout import (
     CATALOG_FILE,
@@ -588,9 +588,10 @@ class Site:
         self, classes: tuple[str, ...], *, page: int, size: int
     ) -> tuple[list[ox.Triple], int]:
         """One page of the members of `classes` (label and type triples) and their number."""
-        values = queries.values_block(classes)
-        total = int(next(iter(self.store.query(queries.MEMBERS_COUNT % values)))["n"].value)
-        page_query = queries.MEMBERS_PAGE % (values, size, (page - 1) * size)
+        terms = [named_node(c) for c in classes]
+        count_query = queries.MEMBERS_COUNT.bind(classes=terms)
+        total = int(next(iter(self.store.query(count_query)))["n"].value)
+        page_query = queries.MEMBERS_PAGE.bind(classes=terms, limit=size, offset=(page - 1) * size)
         subjects = [row["s"].value for row in self.store.query(page_query)]
         triples = about(self.store, subjects)
         order = {s: i for i, s in enumerate(subjects)}

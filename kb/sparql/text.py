@@ -29,7 +29,7 @@ UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
 
-_TOKEN = re.compile(
+TOKEN_PATTERN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
@@ -60,7 +60,7 @@ class Token:
 def tokens(text: str) -> list[Token]:
     """Significant tokens of a SPARQL text (no whitespace, no comments)."""
     out = []
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN_PATTERN.finditer(text):
         kind = match.lastgroup or "other"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, match.group()))

@@ -31,7 +31,8 @@ from kb.errors import (
     StoreUnavailableError,
 )
 from kb.namespaces import XSD
-from kb.sparql.text import _TOKEN, QueryForm, analyse
+from kb.sparql.binding import bind_as_values
+from kb.sparql.text import QueryForm, analyse
 from kb.store.layout import DATASET_FILE, STATISTICS_NQ
 from kb.store.oxigraph import solution_rows
 
@@ -91,7 +92,7 @@ class SparqlStore:
         Substitutions are sent as an inline VALUES block at the start of the
         query's WHERE group (the protocol has no way to pre-bind variables).
         """
-        text = bind(sparql, substitutions) if substitutions else sparql
+        text = bind_as_values(sparql, substitutions) if substitutions else sparql
         form = analyse(text).form
         graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
         accept = N_TRIPLES if graph else SOLUTIONS_JSON
@@ -267,42 +268,6 @@ def _graphs_of(path: Path) -> Iterator[tuple[str, list[ox.Triple]]]:
         triples.append(quad.triple)
     if current is not None and triples:
         yield current, triples
-
-
-def bind(sparql: str, substitutions: Mapping[str, Term]) -> str:
-    """The query with `VALUES` for `substitutions` opening its WHERE group.
-
-    Found with the same lexer that reads queries elsewhere (strings, IRIs and
-    comments are skipped): the first `{` at depth 0 after the query form —
-    for CONSTRUCT, the one after WHERE. Without a group, VALUES goes at the end.
-    """
-    names = sorted(substitutions)
-    values = (
-        "VALUES ("
-        + " ".join(f"?{n}" for n in names)
-        + ") { ("
-        + " ".join(str(substitutions[n]) for n in names)
-        + ") } "
-    )
-    form = analyse(sparql).form
-    seen_form = False
-    seen_where = form is not QueryForm.CONSTRUCT
-    depth = 0
-    for match in _TOKEN.finditer(sparql):
-        kind, text = match.lastgroup, match.group()
-        if kind == "word":
-            word = text.upper()
-            if word in QueryForm.__members__:
-                seen_form = True
-            elif word == "WHERE" and depth == 0:
-                seen_where = True
-        elif kind == "other" and text == "{":
-            if seen_form and seen_where and depth == 0:
-                return sparql[: match.end()] + " " + values + sparql[match.end() :]
-            depth += 1
-        elif kind == "other" and text == "}":
-            depth -= 1
-    return sparql + "\n" + values
 
 
 def load_build(

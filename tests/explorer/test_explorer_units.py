@@ -13,8 +13,8 @@ import pytest
 from kb.explorer import queries
 from kb.explorer.charts import Node, network_svg
 from kb.explorer.i18n import Words, messages
-from kb.explorer.sparql import Query, Raw, literal
 from kb.explorer.text import fold, is_slug, search_pattern, split_finding_id
+from kb.sparql.binding import Query, Raw, literal
 
 ORG = ox.NamedNode("https://w3id.org/mgi/id/org/bucaramanga--personeria")
 

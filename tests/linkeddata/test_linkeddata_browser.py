@@ -6,36 +6,15 @@ Skipped when Playwright or /usr/bin/chromium is missing (CI installs both).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 if TYPE_CHECKING:
-    from tests.support.servers import KnowledgeGraph, Server
+    from tests.support.servers import Server
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ORG = "/doc/org/bucaramanga--municipal-government"
-
-
-@pytest.fixture(scope="module")
-def browser(knowledge_graph: KnowledgeGraph) -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("chromium is not installed (Debian package chromium); CI installs it")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def test_an_institution_and_its_findings(browser: Any, server: Server) -> None:

@@ -28,8 +28,8 @@ import pytest
 
 from kb.errors import QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
 from kb.settings import Settings
+from kb.sparql.binding import bind_as_values
 from kb.store import SparqlStore, open_store
-from kb.store.sparql import bind
 from tests.support.oxigraph import OXIGRAPH, oxigraph_server
 from tests.support.servers import REPO, free_port, running_server
 
@@ -130,7 +130,7 @@ def test_failures_are_library_errors(tmp_path: Path) -> None:
     ],
 )
 def test_bind_puts_values_in_the_where_group(query: str, expected: str) -> None:
-    assert bind(query, {"s": ox.NamedNode("x:a")}) == expected
+    assert bind_as_values(query, {"s": ox.NamedNode("x:a")}) == expected
 
 
 def _env(**settings: str) -> dict[str, str]:
