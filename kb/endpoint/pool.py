@@ -344,6 +344,7 @@ class WorkerPool:
         self._retiring = False
         self._waiting = 0  # requests queued for a worker of this pool
         self._tasks: set[asyncio.Task[None]] = set()
+        self._replacement_failed = False
         self._emptied = asyncio.Event()
 
     async def start(self) -> None:
@@ -361,7 +362,10 @@ class WorkerPool:
     def ready(self) -> bool:
         """A worker is up, or one that died is being replaced: requests wait for it
         (within their deadline) instead of failing while the pool heals."""
-        return not self._closing and (any(w.alive for w in self._all) or bool(self._tasks))
+        if self._closing:
+            return False
+        healing = bool(self._tasks) and not self._replacement_failed
+        return any(w.alive for w in self._all) or healing
 
     @property
     def idle(self) -> int:
@@ -409,7 +413,9 @@ class WorkerPool:
         while not self._closing:
             try:
                 worker = await self._spawn()
+                self._replacement_failed = False
             except StoreUnavailableError as exc:
+                self._replacement_failed = True  # not ready until a replacement starts
                 log.error("cannot replace query worker: %s; retrying in %.0f s", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
