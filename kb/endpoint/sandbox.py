@@ -25,6 +25,7 @@ import errno
 import os
 import platform
 import struct
+import sys
 
 from kb.errors import KbError
 
@@ -83,7 +84,7 @@ class _SockFprog(ctypes.Structure):
 def forbid_network() -> None:
     """Install the filter on this process (all its threads); raises `SandboxError`."""
     machine = platform.machine()
-    if machine not in _ARCHES or not hasattr(os, "sched_getaffinity"):
+    if not sys.platform.startswith("linux") or machine not in _ARCHES:
         raise SandboxError(f"no network filter for this platform ({platform.system()} {machine})")
     libc = ctypes.CDLL(None, use_errno=True)
     program = network_filter(machine)

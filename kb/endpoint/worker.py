@@ -16,7 +16,8 @@ Small results are sent whole (`F`) so the server can answer with a
 Content-Length and report truncation in a header; results past
 `buffer` bytes stream (`H`, `D`…, `Z`), except in formats that cannot carry
 an in-band truncation note, which are held until the row cap decides.
-This module imports only the standard library, pyoxigraph and `kb.errors`
+This module imports only the standard library, pyoxigraph, `kb.errors` and the
+worker's own helpers (`rowcap`, `sandbox`)
 (plus httpx in remote mode): workers start fast.
 """
 

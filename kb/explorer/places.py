@@ -19,7 +19,6 @@ from kb.explorer.models import (
     Ref,
 )
 from kb.explorer.rows import (
-    MAX_COMPARE,
     WELL_DEVELOPED,
     float_of,
     int_of,
@@ -28,6 +27,8 @@ from kb.explorer.rows import (
 from kb.explorer.runner import Row
 from kb.linkeddata.i18n import pick
 from kb.sparql.binding import Raw
+
+MAX_COMPARE = 8  # places in one comparison
 
 
 class PlaceViews:

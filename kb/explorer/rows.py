@@ -1,4 +1,4 @@
-"""Typed reads of one result row of the explorer's queries, and the constants they compare with."""
+"""Typed reads of one result row of the explorer's queries, and the assessment they compare with."""
 
 from __future__ import annotations
 
@@ -25,4 +25,3 @@ def float_of(row: Row, name: str) -> float | None:
 
 
 WELL_DEVELOPED = str(MGI.WellDeveloped)
-MAX_COMPARE = 8  # places in one comparison

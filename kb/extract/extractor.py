@@ -62,7 +62,6 @@ from kb.extract.rules import (
 )
 from kb.extract.tokens import (
     PhraseIndex,
-    fold,
     phrase_tokens,
     sentence_spans,
     tokenize,
@@ -76,7 +75,6 @@ from kb.model import (
     PolicyInstrument,
     Profile,
 )
-from kb.parse.vocabulary import MONTH_NAMES
 from kb.text import slugify
 
 __all__ = ["extract_mentions", "mint_slug", "name_key"]
@@ -134,13 +132,6 @@ class _Extractor(InstitutionRecognition, AcronymRecognition, InstrumentRecogniti
             (phrase_tokens(m), True) for m in self.lang.number_markers
         )
         self._year_links = PhraseIndex((phrase_tokens(m), True) for m in self.lang.year_links)
-        self._year_introducers = frozenset(
-            word
-            for lang in rules.languages.values()
-            for word in (*lang.year_prepositions, *lang.determiners, *lang.year_links)
-        ) | frozenset(
-            fold(m) for names in MONTH_NAMES.values() for ms in names.values() for m in ms
-        )
         self._paren_acronyms: set[str] = set()
         self._reused_acronyms: set[str] = set()
         self._known_names: set[tuple[str, ...]] = set()

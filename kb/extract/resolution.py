@@ -528,7 +528,7 @@ class Resolution:
         if not (before.is_alpha and after.is_alpha) or before.is_cap or after.is_cap:
             return False
         return not any(
-            t.folded in self._year_introducers
+            t.folded in self.rules.year_introducers
             or any(
                 lang.connectors.match(tokens, k) is not None
                 for lang in self.rules.languages.values()

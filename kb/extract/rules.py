@@ -166,6 +166,9 @@ class ExtractionRules:
     type_markers: tuple[TypeMarker, ...]
     languages: Mapping[str, LanguageRules]
     fallback_type: str = "other"
+    year_introducers: frozenset[str] = frozenset()
+    """Words that may stand right before a year in any language: prepositions,
+    articles, year links, months (findings quote names in other languages)."""
 
     def for_language(self, language: str) -> LanguageRules:
         """Rules of a findings language; English's when the language has none."""
@@ -431,6 +434,11 @@ def load_rules(path: Path) -> ExtractionRules:
             "[common].fallback_type",
             path,
             INSTITUTION_TYPES,
+        ),
+        year_introducers=frozenset(
+            word
+            for lang in languages.values()
+            for word in (*lang.year_prepositions, *lang.determiners, *lang.year_links, *lang.months)
         ),
     )
 

@@ -26,7 +26,7 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
 # Paths that also take POST (the SPARQL protocol); every other path reads only.
-POST_PATHS = ("/sparql",)
+POST_PATHS = ("/sparql", "/sparql/")
 
 
 class HttpHygieneMiddleware:

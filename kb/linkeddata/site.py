@@ -42,7 +42,7 @@ from kb.namespaces import (
     curie,
     expand_curie,
 )
-from kb.publication.counts import DatasetStatistics, bindings_of, count_statistics
+from kb.publication.counts import DatasetStatistics, count_in_store
 from kb.publication.link_index import IncomingIndex
 from kb.rdf.graph import TripleIndex
 from kb.settings import Settings
@@ -176,9 +176,7 @@ class Site:
         )
         stats_file = side / STATISTICS_FILE
         statistics = (
-            DatasetStatistics.load(stats_file)
-            if stats_file.is_file()
-            else count_statistics(lambda query: bindings_of(store.select(query)))
+            DatasetStatistics.load(stats_file) if stats_file.is_file() else count_in_store(store)
         )
         dataset = side / DATASET_FILE
         modified = (

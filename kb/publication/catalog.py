@@ -44,7 +44,7 @@ from kb.namespaces import (
     SPDX,
     XSD,
 )
-from kb.publication.counts import DatasetStatistics, bindings_of, count_statistics
+from kb.publication.counts import DatasetStatistics, count_in_store
 from kb.publication.link_index import write_index
 from kb.rdf import jsonld
 from kb.settings import Settings
@@ -440,10 +440,6 @@ def _issued(reference: Path) -> str | None:
     return str(value) if value else None
 
 
-def _bindings(store: OxigraphStore, query: str) -> list[dict[str, dict[str, str]]]:
-    return bindings_of(store.select(query))
-
-
 _PROFILE_FACTS = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX mgi: <https://w3id.org/mgi/def#>
 SELECT ?p ?title ?language ?place WHERE {
@@ -474,7 +470,7 @@ def write_publication(
     store = OxigraphStore.open_read_only(build_dir / STORE_DIR)
     links = write_index(store, build_dir / INDEX_FILE, base=settings.base_iri)
     progress(f"incoming-link index: {links} resources")
-    stats = count_statistics(partial(_bindings, store))
+    stats = count_in_store(store)
     progress(f"VoID counts: {stats.triples} distinct triples")
     stats.write(build_dir / STATISTICS_FILE)
     facts: dict[str, dict[str, Any]] = {}

@@ -88,6 +88,11 @@ def count_statistics(select: Callable[[str], Sequence[Binding]]) -> DatasetStati
     return statistics_from({name: select(query) for name, query in COUNTING_QUERIES.items()})
 
 
+def count_in_store(store: Any) -> DatasetStatistics:
+    """The counting queries over a store whose `select` gives pyoxigraph terms."""
+    return count_statistics(lambda query: bindings_of(store.select(query)))
+
+
 def bindings_of(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, dict[str, str]]]:
     """pyoxigraph solutions (variable -> term) as SPARQL JSON bindings."""
     import pyoxigraph as ox

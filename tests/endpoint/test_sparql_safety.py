@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 import httpx
 import pytest
 
-from tests.support.servers import KnowledgeGraph, running_server
+from tests.support.servers import KnowledgeGraph, metric, running_server
 
 if TYPE_CHECKING:
     from tests.support.servers import Server
@@ -278,14 +278,6 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _metric(server: Server, name: str) -> float:
-    text = httpx.get(server.base + "/metrics").text
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    return 0.0
-
-
 def _wait_idle(server: Server) -> float:
     """Seconds of CPU the server tree burns over one second, once workers are back."""
     for _ in range(100):
@@ -337,14 +329,14 @@ def test_client_may_ask_for_a_shorter_deadline_never_a_longer_one(
 
 
 def test_a_client_that_disconnects_stops_its_query(deadline_server: Server) -> None:
-    before = _metric(deadline_server, "kb_sparql_client_disconnects_total")
+    before = metric(deadline_server, "kb_sparql_client_disconnects_total")
     with pytest.raises(httpx.ReadTimeout):
         httpx.get(deadline_server.sparql, params={"query": EXPENSIVE}, timeout=0.5)
     for _ in range(50):
-        if _metric(deadline_server, "kb_sparql_client_disconnects_total") > before:
+        if metric(deadline_server, "kb_sparql_client_disconnects_total") > before:
             break
         time.sleep(0.05)
-    assert _metric(deadline_server, "kb_sparql_client_disconnects_total") == before + 1
+    assert metric(deadline_server, "kb_sparql_client_disconnects_total") == before + 1
     assert _wait_idle(deadline_server) < 0.5
 
 

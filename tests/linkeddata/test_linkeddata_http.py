@@ -15,7 +15,6 @@ import hashlib
 import html
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -461,7 +460,7 @@ def test_documents_over_an_external_store_match_the_embedded_ones(
     from kb.settings import Settings
     from kb.store import open_store
     from kb.store.sparql import load_build
-    from tests.support.servers import free_port
+    from tests.support.servers import free_port, stop
 
     port = free_port()
     assert OXIGRAPH_CLI is not None
@@ -507,9 +506,4 @@ def test_documents_over_an_external_store_match_the_embedded_ones(
                 sorted(only_theirs)[:4],
             )
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)

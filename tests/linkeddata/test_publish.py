@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 
 from kb.cli import cli
 from tests.support.linkcheck import crawl
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.e2e  # starts servers of its own
 
@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from tests.support.servers import KnowledgeGraph
 
 BASE = "https://w3id.org/mgi/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -91,12 +92,25 @@ def running_server(store: Path, log_dir: Path, **settings: object) -> Iterator[S
         _wait_ready(server, root_path)
         yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process, grace=15)
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float = 10) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds: a test never leaves a server behind."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def metric(server: Server, name: str) -> float:
+    """One value of the server's /metrics (Prometheus text)."""
+    text = httpx.get(server.base + "/metrics").text
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+    assert match, f"{name} not in /metrics"
+    return float(match.group(1))
 
 
 def _wait_ready(server: Server, root_path: str) -> None:

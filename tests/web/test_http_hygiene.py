@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from kb.settings import Settings
 from kb.web import create_app
-from tests.support.servers import KnowledgeGraph, Server, running_server
+from tests.support.servers import KnowledgeGraph, Server, metric, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -131,13 +131,6 @@ def test_a_slow_request_head_is_cut_off(knowledge_graph: KnowledgeGraph, tmp_pat
         assert httpx.get(server.base + "/health").status_code == 200
 
 
-def _metric(server: Server, name: str) -> float:
-    text = httpx.get(server.base + "/metrics").text
-    match = re.search(rf"^{name} (\S+)$", text, re.M)
-    assert match, name
-    return float(match.group(1))
-
-
 def test_a_new_build_switches_everything_at_once_and_keeps_the_restart_count(
     tmp_path: Path,
 ) -> None:
@@ -154,19 +147,19 @@ def test_a_new_build_switches_everything_at_once_and_keeps_the_restart_count(
             stopped = client.get("/sparql", params={"query": slow, "timeout": "0.5"})
         assert stopped.status_code == 504
         deadline = time.monotonic() + 30
-        while _metric(server, "kb_worker_restarts_total") < 1 and time.monotonic() < deadline:
+        while metric(server, "kb_worker_restarts_total") < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _metric(server, "kb_worker_restarts_total") == 1
+        assert metric(server, "kb_worker_restarts_total") == 1
         with server.client() as client:
             page_before = client.get("/catalog").headers["etag"]
             version_before = client.get("/sparql", params={"query": "ASK {}"}).headers[
                 "mgi-dataset-version"
             ]
         assert build_knowledge_graph(settings).conforms
-        while _metric(server, "kb_dataset_switches_total") < 1 and time.monotonic() < deadline:
+        while metric(server, "kb_dataset_switches_total") < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _metric(server, "kb_dataset_switches_total") == 1
-        assert _metric(server, "kb_worker_restarts_total") == 1
+        assert metric(server, "kb_dataset_switches_total") == 1
+        assert metric(server, "kb_worker_restarts_total") == 1
         with server.client() as client:
             page_after = client.get("/catalog").headers["etag"]
             version_after = client.get("/sparql", params={"query": "ASK {}"}).headers[
